@@ -1,0 +1,319 @@
+"""Accounts API: who am I, tokens, teams and users."""
+
+from datetime import datetime
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Status, Field, Query, Router, Schema
+from ninja.errors import AuthenticationError
+from ninja.pagination import paginate
+
+from guanxi.accounts import selectors, services
+from guanxi.accounts.models import Team, User
+from guanxi.api.auth import session_auth
+from guanxi.api.pagination import PageNumberPagination, apply_ordering
+from guanxi.core.errors import field_error, require_perm
+from guanxi.core.roles import Role, data_scope
+
+router = Router(tags=["accounts"])
+auth_router = Router(tags=["auth"])
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+
+
+class UserRef(Schema):
+    id: int
+    username: str
+    display_name: str
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    first_name: str
+    last_name: str
+    email: str
+    mobile: str
+    role: str
+    team: TeamRef | None
+    is_active: bool
+    language: str
+    date_joined: datetime
+    last_login: datetime | None
+
+
+class MeOut(UserOut):
+    data_scope: str
+    permissions: list[str]
+
+
+class MeIn(Schema):
+    language: str
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    supervisor: UserRef | None
+    member_count: int = 0
+    created_at: datetime
+
+
+class TeamIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    supervisor: int | None = None
+
+
+class TeamPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    supervisor: int | None = None
+
+
+class UserIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150)
+    password: str
+    role: Role = Role.ACCOUNT_MANAGER
+    team: int | None = None
+    email: str = ""
+    first_name: str = Field("", max_length=150)
+    last_name: str = Field("", max_length=150)
+    mobile: str = Field("", max_length=20)
+
+
+class UserPatch(Schema):
+    role: Role | None = None
+    team: int | None = None
+    is_active: bool | None = None
+    email: str | None = None
+    first_name: str | None = Field(None, max_length=150)
+    last_name: str | None = Field(None, max_length=150)
+    mobile: str | None = Field(None, max_length=20)
+
+
+class PasswordIn(Schema):
+    password: str
+
+
+class TokenIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    username: str | None = None
+    password: str | None = None
+    expires_at: datetime | None = None
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    hint: str
+    status: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str
+
+
+class UserFilters(Schema):
+    q: str = ""
+    role: Role | None = None
+    team: int | None = None
+    is_active: bool | None = None
+    ordering: str | None = None
+
+
+USER_ORDERING = {
+    "username": "username",
+    "last_name": "last_name",
+    "role": "role",
+    "team": "team__name",
+    "date_joined": "date_joined",
+    "last_login": "last_login",
+}
+
+
+def _team_or_error(request: HttpRequest, team_id: int | None, field: str = "team") -> Team | None:
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise field_error(field, _("No team has the id %(id)s.") % {"id": team_id})
+    return team
+
+
+def _user_or_error(request: HttpRequest, user_id: int | None, field: str) -> User | None:
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise field_error(field, _("No user has the id %(id)s.") % {"id": user_id})
+    return user
+
+
+def _me(user: User) -> dict:
+    return {
+        **UserOut.from_orm(user).dict(),
+        "data_scope": str(data_scope(user)),
+        "permissions": sorted(user.get_all_permissions()),
+    }
+
+
+@router.get("/me", response=MeOut, summary="The signed-in user")
+def me(request: HttpRequest) -> dict:
+    return _me(request.auth)  # type: ignore[attr-defined]
+
+
+@router.patch("/me", response=MeOut, summary="Change your own language")
+def me_update(request: HttpRequest, payload: MeIn) -> dict:
+    user = services.user_set_language(user=request.auth, language=payload.language)  # type: ignore[attr-defined]
+    return _me(user)
+
+
+# --- Tokens ---------------------------------------------------------------------------------
+
+
+@auth_router.post(
+    "/tokens",
+    response={201: TokenCreatedOut},
+    auth=None,
+    summary="Create a personal API token (shown once)",
+)
+def token_create(request: HttpRequest, payload: TokenIn) -> Status:
+    """Send ``username`` and ``password``, or call with a signed-in session and its CSRF token."""
+    if payload.username is not None or payload.password is not None:
+        user = authenticate(request, username=payload.username or "", password=payload.password or "")
+        if user is None:
+            raise AuthenticationError()
+    else:
+        user = session_auth(request)
+        if user is None:
+            raise AuthenticationError()
+    token, raw = services.api_token_create(
+        user=user, name=payload.name, expires_at=payload.expires_at
+    )
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
+
+
+@auth_router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
+def token_list(request: HttpRequest) -> list:
+    return list(selectors.api_token_list(actor=request.auth))  # type: ignore[attr-defined]
+
+
+@auth_router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke a token")
+def token_revoke(request: HttpRequest, token_id: int) -> Status:
+    token = selectors.api_token_get(actor=request.auth, pk=token_id)  # type: ignore[attr-defined]
+    services.api_token_revoke(actor=request.auth, token=token)  # type: ignore[attr-defined]
+    return Status(204, None)
+
+
+# --- Teams ----------------------------------------------------------------------------------
+
+
+@router.get("/teams", response=list[TeamOut], summary="Teams you may see")
+@paginate(PageNumberPagination)
+def team_list(request: HttpRequest, ordering: str | None = None) -> object:
+    teams = selectors.team_list(actor=request.auth)  # type: ignore[attr-defined]
+    return apply_ordering(
+        teams, ordering, {"name": "name", "created_at": "created_at"}, default="name"
+    )
+
+
+@router.get("/teams/{team_id}", response=TeamOut, summary="One team")
+def team_detail(request: HttpRequest, team_id: int) -> Team:
+    return selectors.team_get(actor=request.auth, pk=team_id)  # type: ignore[attr-defined]
+
+
+@router.post("/teams", response={201: TeamOut}, summary="Create a team (administrators)")
+def team_create(request: HttpRequest, payload: TeamIn) -> Status:
+    actor = request.auth  # type: ignore[attr-defined]
+    require_perm(actor, services.MANAGE_USERS)
+    supervisor = _user_or_error(request, payload.supervisor, "supervisor")
+    team = services.team_create(actor=actor, name=payload.name, supervisor=supervisor)
+    return Status(201, selectors.team_get(actor=actor, pk=team.pk))
+
+
+@router.patch("/teams/{team_id}", response=TeamOut, summary="Rename a team or change its supervisor")
+def team_update(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team:
+    actor = request.auth  # type: ignore[attr-defined]
+    team = selectors.team_get(actor=actor, pk=team_id)
+    require_perm(actor, services.MANAGE_USERS)
+    fields = payload.dict(exclude_unset=True)
+    supervisor = (
+        _user_or_error(request, fields["supervisor"], "supervisor")
+        if "supervisor" in fields
+        else team.supervisor
+    )
+    services.team_update(
+        actor=actor, team=team, name=fields.get("name") or team.name, supervisor=supervisor
+    )
+    return selectors.team_get(actor=actor, pk=team.pk)
+
+
+# --- Users ----------------------------------------------------------------------------------
+
+
+@router.get("/users", response=list[UserOut], summary="Users you may see")
+@paginate(PageNumberPagination)
+def user_list(request: HttpRequest, filters: Query[UserFilters]) -> object:
+    users = selectors.user_list(
+        actor=request.auth,  # type: ignore[attr-defined]
+        q=filters.q,
+        role=filters.role or "",
+        team_id=filters.team,
+        is_active=filters.is_active,
+    )
+    return apply_ordering(users, filters.ordering, USER_ORDERING, default="username")
+
+
+@router.get("/users/{user_id}", response=UserOut, summary="One user")
+def user_detail(request: HttpRequest, user_id: int) -> User:
+    return selectors.user_get(actor=request.auth, pk=user_id)  # type: ignore[attr-defined]
+
+
+@router.post("/users", response={201: UserOut}, summary="Create a user (administrators)")
+def user_create(request: HttpRequest, payload: UserIn) -> Status:
+    actor = request.auth  # type: ignore[attr-defined]
+    require_perm(actor, services.MANAGE_USERS)
+    user = services.user_create(
+        actor=actor,
+        username=payload.username,
+        password=payload.password,
+        role=payload.role,
+        team=_team_or_error(request, payload.team),
+        email=payload.email,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+        mobile=payload.mobile,
+    )
+    return Status(201, user)
+
+
+@router.patch("/users/{user_id}", response=UserOut, summary="Change a user (administrators)")
+def user_update(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
+    actor = request.auth  # type: ignore[attr-defined]
+    user = selectors.user_get(actor=actor, pk=user_id)
+    require_perm(actor, services.MANAGE_USERS)
+    changes = payload.dict(exclude_unset=True)
+    if "team" in changes:
+        changes["team"] = _team_or_error(request, changes["team"])
+    for name in ("role", "is_active"):
+        if name in changes and changes[name] is None:
+            raise field_error(name, _("This field may not be null."))
+    return services.user_update(actor=actor, user=user, **changes)
+
+
+@router.post(
+    "/users/{user_id}/password", response={204: None}, summary="Reset a user's password"
+)
+def user_reset_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> Status:
+    actor = request.auth  # type: ignore[attr-defined]
+    user = selectors.user_get(actor=actor, pk=user_id)
+    services.user_reset_password(actor=actor, user=user, password=payload.password)
+    return Status(204, None)

@@ -1,0 +1,129 @@
+"""Users, teams and personal API tokens."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.models import TimestampedModel
+from guanxi.core.roles import Role
+
+
+class Team(TimestampedModel):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_teams",
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("team-detail", args=[self.pk])
+
+
+class User(AbstractUser):
+    role = models.CharField(
+        _("role"), max_length=32, choices=Role.choices, default=Role.ACCOUNT_MANAGER, db_index=True
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        permissions = [("manage_users", _("Can manage users, teams and roles"))]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("user-detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """Chinese names read family name first, with no space: 张伟."""
+        if self.last_name or self.first_name:
+            if any("\u4e00" <= ch <= "\u9fff" for ch in self.last_name + self.first_name):
+                return f"{self.last_name}{self.first_name}"
+            return f"{self.first_name} {self.last_name}".strip()
+        return self.username
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 hash is stored; the token is shown once."""
+
+    PREFIX = "gx_"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The first characters of the token, kept so a user can tell tokens apart.
+    hint = models.CharField(_("starts with"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        # Tokens are 256-bit random strings, so a fast hash is enough (no dictionary attack).
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.is_expired:
+            return "expired"
+        return "active"

@@ -1,0 +1,26 @@
+"""The one Ninja API object. Each app keeps its own router; this file only mounts them."""
+
+from ninja import NinjaAPI
+
+from guanxi import __version__
+from guanxi.accounts.api import auth_router, router as accounts_router
+from guanxi.api.auth import DEFAULT_AUTH
+from guanxi.api.errors import register_handlers
+from guanxi.core.api import router as core_router
+
+api = NinjaAPI(
+    title="Guanxi CRM API",
+    version=__version__,
+    description=(
+        "Guanxi's HTTP API. Authenticate with a personal token "
+        "(`Authorization: Bearer <token>`) or a browser session with its CSRF token. "
+        "Errors are `application/problem+json`."
+    ),
+    auth=DEFAULT_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+register_handlers(api)
+api.add_router("/auth", auth_router)
+api.add_router("/", accounts_router)
+api.add_router("/", core_router)

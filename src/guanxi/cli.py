@@ -1,0 +1,259 @@
+"""The ``guanxi`` console script: serve, worker, migrate, createadmin, demo, init, check."""
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
+    import django
+
+    django.setup()
+
+
+def _fail(reason: str) -> int:
+    print(f"guanxi: error: {reason}", file=sys.stderr)
+    return 1
+
+
+def _describe_validation(error: Any) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    print("database is up to date")
+    return 0
+
+
+def _create_admin(username: str, password: str, email: str) -> Any:
+    from guanxi.accounts.services import user_create
+    from guanxi.core.roles import Role
+
+    return user_create(
+        actor=None, username=username, password=password, email=email, role=Role.ADMINISTRATOR
+    )
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    password = args.password or os.environ.get("GUANXI_ADMIN_PASSWORD", "")
+    generated = not password
+    if generated:
+        password = secrets.token_urlsafe(12)
+    user = _create_admin(args.username, password, args.email)
+    print(f"created administrator {user.username}")
+    if generated:
+        print(f"password (shown once): {password}")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """First-run set-up: migrate; on an empty database, an administrator and demo data."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from guanxi.accounts.models import User
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if User.objects.exists():
+        print("database ready; users exist, so no administrator or demo data was added")
+        return 0
+    password = os.environ.get("GUANXI_ADMIN_PASSWORD", "")
+    generated = not password
+    if generated:
+        password = secrets.token_urlsafe(12)
+    username = os.environ.get("GUANXI_ADMIN_USERNAME", "admin")
+    _create_admin(username, password, os.environ.get("GUANXI_ADMIN_EMAIL", ""))
+    print(f"created administrator {username}")
+    if generated:
+        print(f"  password (shown once, write it down): {password}")
+    if os.environ.get("GUANXI_DEMO", "1") != "0":
+        from guanxi.demo.generate import generate
+
+        counts = generate(password=_demo_password())
+        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+        print(f"loaded demo data: {summary}; demo users sign in with password {_demo_password()}")
+    print(f"data directory: {settings.DATA_DIR}")
+    return 0
+
+
+def _demo_password() -> str:
+    return os.environ.get("GUANXI_DEMO_PASSWORD", "guanxi-demo")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from guanxi.demo.generate import generate
+
+    started = time.perf_counter()
+    counts = generate(customers=args.customers, seed=args.seed, password=_demo_password())
+    seconds = round(time.perf_counter() - started, 2)
+    if args.json:
+        print(json.dumps({"created": counts, "seed": args.seed, "seconds": seconds}))
+    else:
+        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+        print(f"demo data (seed {args.seed}): created {summary} in {seconds}s")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    from guanxi.core.health import health
+
+    call_command("check", deploy=args.deploy, fail_level="WARNING" if args.deploy else "ERROR")
+    report = health()
+    print(json.dumps(report, indent=None if args.json else 2))
+    return 0 if report["database"]["ok"] else 1
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.utils.module_loading import autodiscover_modules
+    from huey.contrib.djhuey import HUEY
+
+    # Like Django's run_huey, but logging stays ours: one line a job, with its duration.
+    autodiscover_modules("tasks")
+    options: dict[str, Any] = dict(settings.HUEY.get("consumer", {}))
+    if args.workers:
+        options["workers"] = args.workers
+    if args.no_scheduler:
+        options["periodic"] = False
+    HUEY.create_consumer(**options).run()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run gunicorn and, unless --no-worker, a job worker; Ctrl-C stops both."""
+    processes: list[subprocess.Popen[bytes]] = []
+    web = [
+        sys.executable, "-m", "gunicorn", "guanxi.wsgi:application",
+        "--bind", f"{args.host}:{args.port}",
+        "--workers", str(args.workers),
+        "--threads", str(args.threads),
+        "--worker-class", "gthread",
+        "--graceful-timeout", "10",
+        "--error-logfile", "-",
+    ]  # fmt: skip
+    processes.append(subprocess.Popen(web))
+    if not args.no_worker:
+        processes.append(subprocess.Popen([sys.executable, "-m", "guanxi.cli", "worker"]))
+    print(f"Guanxi is running on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+
+    stopping = False
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    exit_code = 0
+    while not stopping:
+        for process in processes:
+            if process.poll() is not None:
+                print(f"guanxi: a child process exited with {process.returncode}", file=sys.stderr)
+                stopping, exit_code = True, process.returncode or 1
+        time.sleep(0.3)
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    print("Guanxi stopped", flush=True)
+    return exit_code
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="guanxi",
+        description="Guanxi CRM. Configure with GUANXI_* environment variables (see README).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help: str) -> Any:
+        command = commands.add_parser(name, help=help, description=help)
+        command.set_defaults(handler=handler)
+        return command
+
+    serve = add("serve", cmd_serve, "Run the web server and a job worker together.")
+    serve.add_argument("--host", default=os.environ.get("GUANXI_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("GUANXI_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("GUANXI_WEB_WORKERS", "2")),
+                       help="web worker processes (default 2)")
+    serve.add_argument("--threads", type=int, default=int(os.environ.get("GUANXI_WEB_THREADS", "4")),
+                       help="threads a web worker (default 4)")
+    serve.add_argument("--no-worker", action="store_true", help="run the web server only")
+
+    worker = add("worker", cmd_worker, "Run a job worker (Huey consumer).")
+    worker.add_argument("--workers", type=int, default=0, help="worker threads")
+    worker.add_argument("--no-scheduler", action="store_true",
+                        help="do not run periodic jobs (run the scheduler on one node only)")
+
+    migrate = add("migrate", cmd_migrate, "Create or upgrade the database tables.")
+    migrate.add_argument("--verbose", action="store_true")
+
+    createadmin = add("createadmin", cmd_createadmin, "Create an administrator.")
+    createadmin.add_argument("--username", required=True)
+    createadmin.add_argument("--password", default="",
+                             help="default: GUANXI_ADMIN_PASSWORD, else generated and printed once")
+    createadmin.add_argument("--email", default="")
+
+    demo = add("demo", cmd_demo, "Load deterministic demo data.")
+    demo.add_argument("--customers", type=int, default=500, help="size of the demo (default 500)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    demo.add_argument("--json", action="store_true", help="print the counts as JSON")
+
+    add("init", cmd_init, "First run: migrate, then on an empty database an administrator and demo data.")
+
+    check = add("check", cmd_check, "Check the configuration, database, queue and worker.")
+    check.add_argument("--deploy", action="store_true", help="also run Django's deployment checks")
+    check.add_argument("--json", action="store_true", help="print the report on one line")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command != "serve":
+        _setup_django()
+    from django.core.exceptions import ValidationError
+    from django.core.management.base import CommandError, SystemCheckError
+    from django.db import DatabaseError
+
+    try:
+        return int(args.handler(args))
+    except ValidationError as error:
+        return _fail(_describe_validation(error))
+    except SystemCheckError as error:
+        print(error, file=sys.stderr)
+        return _fail("system checks failed")
+    except (CommandError, DatabaseError, ValueError, OSError) as error:
+        return _fail(str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

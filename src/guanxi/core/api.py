@@ -1,0 +1,145 @@
+"""Data dictionary and audit trail API."""
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Status, Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from guanxi.api.pagination import PageNumberPagination, apply_ordering
+from guanxi.core import selectors, services
+from guanxi.core.errors import require_perm
+from guanxi.core.models import AuditEntry, DictCategory, DictItem
+
+router = Router(tags=["dictionary"])
+
+
+class DictItemOut(Schema):
+    id: int
+    code: str
+    label: str
+    label_en: str
+    label_zh: str
+    order: int
+    active: bool
+    editable: bool
+
+
+class DictCategoryOut(Schema):
+    code: str
+    label: str
+    label_en: str
+    label_zh: str
+    editable: bool
+    items: list[DictItemOut]
+
+    @staticmethod
+    def resolve_items(category: DictCategory) -> list[DictItem]:
+        return list(category.items.all())
+
+
+class DictItemIn(Schema):
+    code: str = Field(..., min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")
+    label_en: str = Field(..., min_length=1, max_length=100)
+    label_zh: str = Field(..., min_length=1, max_length=100)
+    order: int = Field(0, ge=0)
+    active: bool = True
+
+
+class DictItemPatch(Schema):
+    code: str | None = Field(None, min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")
+    label_en: str | None = Field(None, min_length=1, max_length=100)
+    label_zh: str | None = Field(None, min_length=1, max_length=100)
+    order: int | None = Field(None, ge=0)
+    active: bool | None = None
+
+
+class AuditEntryOut(Schema):
+    id: int
+    at: datetime
+    actor: int | None = Field(None, alias="actor_id")
+    actor_name: str | None
+    action: str
+    model: str
+    object_id: str
+    object_repr: str
+    changes: dict
+
+    @staticmethod
+    def resolve_actor_name(entry: AuditEntry) -> str | None:
+        return entry.actor.display_name if entry.actor else None
+
+
+class AuditFilters(Schema):
+    q: str = ""
+    model: str = ""
+    actor: int | None = None
+    action: AuditEntry.Action | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    ordering: str | None = None
+
+
+@router.get("/dictionary", response=list[DictCategoryOut], summary="The data dictionary")
+def dictionary(request: HttpRequest, include_inactive: bool = False) -> list[DictCategory]:
+    """Every category with its items; ``include_inactive`` needs the right to change items."""
+    if include_inactive:
+        require_perm(request.auth, "core.change_dictitem")  # type: ignore[attr-defined]
+    return list(selectors.dictionary(include_inactive=include_inactive))
+
+
+@router.post(
+    "/dictionary/{category}/items",
+    response={201: DictItemOut},
+    summary="Add an item to a dictionary category",
+)
+def dict_item_create(request: HttpRequest, category: str, payload: DictItemIn) -> Status:
+    require_perm(request.auth, "core.add_dictitem")  # type: ignore[attr-defined]
+    item = services.dict_item_create(
+        actor=request.auth,  # type: ignore[attr-defined]
+        category=selectors.dict_category_get(code=category),
+        **payload.dict(),
+    )
+    return Status(201, item)
+
+
+@router.patch(
+    "/dictionary/{category}/items/{item_id}",
+    response=DictItemOut,
+    summary="Change a dictionary item",
+)
+def dict_item_update(
+    request: HttpRequest, category: str, item_id: int, payload: DictItemPatch
+) -> DictItem:
+    require_perm(request.auth, "core.change_dictitem")  # type: ignore[attr-defined]
+    item = selectors.dict_item_get(category=selectors.dict_category_get(code=category), pk=item_id)
+    changes = {name: value for name, value in payload.dict(exclude_unset=True).items()
+               if value is not None}
+    return services.dict_item_update(actor=request.auth, item=item, **changes)  # type: ignore[attr-defined]
+
+
+@router.delete(
+    "/dictionary/{category}/items/{item_id}",
+    response={204: None},
+    summary="Delete a dictionary item",
+)
+def dict_item_delete(request: HttpRequest, category: str, item_id: int) -> Status:
+    require_perm(request.auth, "core.delete_dictitem")  # type: ignore[attr-defined]
+    item = selectors.dict_item_get(category=selectors.dict_category_get(code=category), pk=item_id)
+    services.dict_item_delete(actor=request.auth, item=item)  # type: ignore[attr-defined]
+    return Status(204, None)
+
+
+@router.get("/audit", response=list[AuditEntryOut], tags=["audit"], summary="Search the audit trail")
+@paginate(PageNumberPagination)
+def audit_search(request: HttpRequest, filters: Query[AuditFilters]) -> object:
+    entries = selectors.audit_search(
+        actor=request.auth,  # type: ignore[attr-defined]
+        q=filters.q,
+        model=filters.model,
+        actor_id=filters.actor,
+        action=filters.action or "",
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+    )
+    return apply_ordering(entries, filters.ordering, {"at": "at"}, default="-at")

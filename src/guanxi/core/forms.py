@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.accounts.models import User
+from guanxi.core.models import AuditEntry, DictItem
+
+
+class DictItemForm(forms.ModelForm):
+    class Meta:
+        model = DictItem
+        fields = ["code", "label_zh", "label_en", "order", "active"]
+
+
+class AuditSearchForm(forms.Form):
+    """The audit search fields; the filtering itself is ``selectors.audit_search``."""
+
+    q = forms.CharField(
+        label=_("Record"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or id of the record")}),
+    )
+    model = forms.ChoiceField(label=_("Record type"), required=False)
+    actor = forms.ModelChoiceField(
+        label=_("Changed by"), queryset=User.objects.all(), required=False, empty_label=_("Anyone")
+    )
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[("", _("All actions")), *AuditEntry.Action.choices],
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: object, model_choices: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["model"].choices = [("", _("All types")), *model_choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data

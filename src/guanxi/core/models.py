@@ -1,0 +1,130 @@
+"""Shared models: the audit trail, the data dictionary and the worker heartbeat."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class BilingualLabelMixin:
+    """Picks ``label_zh`` or ``label_en`` by the active language."""
+
+    label_en: str
+    label_zh: str
+
+    @property
+    def label(self) -> str:
+        language = get_language() or ""
+        if language.startswith("zh"):
+            return self.label_zh or self.label_en
+        return self.label_en or self.label_zh
+
+
+class AuditEntry(models.Model):
+    """One change to one record: who, when, what, and each field's value before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    # App label and model name ("accounts.user"): stable across content-type renumbering.
+    model = models.CharField(_("record type"), max_length=100)
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["model", "object_id", "-at"], name="audit_record_idx"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.model}#{self.object_id}"
+
+    def change_rows(self) -> list[tuple[str, Any, Any]]:
+        return [(field, values[0], values[1]) for field, values in self.changes.items()]
+
+
+class DictCategory(BilingualLabelMixin, models.Model):
+    """A list of values users pick from: customer levels, regions, industries…"""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    label_en = models.CharField(_("English label"), max_length=100)
+    label_zh = models.CharField(_("Chinese label"), max_length=100)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    editable = models.BooleanField(
+        _("editable"), default=True, help_text=_("Whether items may be added to this category.")
+    )
+
+    class Meta:
+        verbose_name = _("dictionary category")
+        verbose_name_plural = _("dictionary categories")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class DictItem(BilingualLabelMixin, models.Model):
+    category = models.ForeignKey(
+        DictCategory, verbose_name=_("category"), on_delete=models.CASCADE, related_name="items"
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    label_en = models.CharField(_("English label"), max_length=100)
+    label_zh = models.CharField(_("Chinese label"), max_length=100)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    editable = models.BooleanField(
+        _("editable"), default=True, help_text=_("Protected items cannot be changed or deleted.")
+    )
+
+    class Meta:
+        verbose_name = _("dictionary item")
+        verbose_name_plural = _("dictionary items")
+        ordering = ["category", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="dictitem_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a job worker ran its periodic heartbeat; read by ``/healthz``."""
+
+    name = models.CharField(max_length=100, unique=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

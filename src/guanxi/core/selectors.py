@@ -1,0 +1,77 @@
+"""Reads of the data dictionary and the audit trail."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.core.errors import require_perm
+from guanxi.core.models import AuditEntry, DictCategory, DictItem
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def dictionary(*, include_inactive: bool = False) -> QuerySet[DictCategory]:
+    """Every category with its items prefetched, in display order."""
+    items = DictItem.objects.all() if include_inactive else DictItem.objects.filter(active=True)
+    return DictCategory.objects.prefetch_related(Prefetch("items", queryset=items))
+
+
+def dict_category_get(*, code: str) -> DictCategory:
+    category = DictCategory.objects.filter(code=code).first()
+    if category is None:
+        raise Http404(_("No such dictionary category."))
+    return category
+
+
+def dict_item_get(*, category: DictCategory, pk: int) -> DictItem:
+    item = category.items.filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("No such dictionary item."))
+    return item
+
+
+def dict_items(category_code: str) -> QuerySet[DictItem]:
+    """The active items of one category, for choice fields in later modules."""
+    return DictItem.objects.filter(category__code=category_code, active=True)
+
+
+def audit_search(
+    *,
+    actor: object,
+    q: str = "",
+    model: str = "",
+    actor_id: int | None = None,
+    action: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEntry]:
+    """Search the whole audit trail (administrators and anyone granted ``view_auditentry``)."""
+    require_perm(actor, "core.view_auditentry")
+    entries = AuditEntry.objects.select_related("actor")
+    if q:
+        entries = entries.filter(Q(object_repr__icontains=q) | Q(object_id=q))
+    if model:
+        entries = entries.filter(model=model)
+    if actor_id is not None:
+        entries = entries.filter(actor_id=actor_id)
+    if action:
+        entries = entries.filter(action=action)
+    # Whole local days as datetime ranges, so the index on ``at`` is used.
+    if date_from:
+        entries = entries.filter(at__gte=_day_start(date_from))
+    if date_to:
+        entries = entries.filter(at__lt=_day_start(date_to + timedelta(days=1)))
+    return entries
+
+
+def audit_for_record(*, instance: object) -> QuerySet[AuditEntry]:
+    """The history of one record, newest first; callers have already checked access to it."""
+    meta = instance._meta  # type: ignore[attr-defined]
+    return AuditEntry.objects.select_related("actor").filter(
+        model=meta.label_lower, object_id=str(instance.pk)  # type: ignore[attr-defined]
+    )

@@ -1,0 +1,30 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (URL name, label, Bootstrap icon, permission needed or None, URL names that mark it active)
+NAVIGATION = [
+    ("home", _("Home"), "house", None, {"home"}),
+    ("user-list", _("Users"), "people", "accounts.view_user", {"user-"}),
+    ("team-list", _("Teams"), "diagram-3", "accounts.view_team", {"team-"}),
+    ("dictionary", _("Data dictionary"), "journal-text", "core.view_dictitem", {"dictionary", "dictionary-", "dict-"}),
+    ("audit-search", _("Audit trail"), "clock-history", "core.view_auditentry", {"audit-"}),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu entries this user may open, with the current one marked."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    match = getattr(request, "resolver_match", None)
+    current = match.url_name if match else ""
+    entries = []
+    for url_name, label, icon, perm, prefixes in NAVIGATION:
+        if perm and not user.has_perm(perm):
+            continue
+        active = any(current == p or (p.endswith("-") and current.startswith(p)) for p in prefixes)
+        entries.append({"url": reverse(url_name), "label": label, "icon": icon, "active": active})
+    return {"navigation": entries}

@@ -1,0 +1,71 @@
+"""Personas every test can use: two sales teams, and one user of each role.
+
+Team East: supervisor ``sup_east``, reps ``rep_east`` and ``rep_east2``, service ``service_east``.
+Team West: supervisor ``sup_west``, rep ``rep_west``. No team: ``admin``, ``executive``.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from guanxi.accounts.models import Team, User
+from guanxi.accounts.services import api_token_create
+from guanxi.core.roles import Role
+from tests.factories import TeamFactory, UserFactory
+
+
+@dataclass
+class People:
+    east: Team
+    west: Team
+    admin: User
+    executive: User
+    sup_east: User
+    rep_east: User
+    rep_east2: User
+    service_east: User
+    sup_west: User
+    rep_west: User
+
+    def by_name(self, name: str) -> User:
+        return getattr(self, name)
+
+
+ROLE_PERSONAS = ["admin", "executive", "sup_east", "rep_east", "service_east"]
+
+
+@pytest.fixture
+def people(db: None) -> People:
+    east = TeamFactory(name="华东销售部")
+    west = TeamFactory(name="华南销售部")
+    sup_east = UserFactory(username="sup_east", role=Role.SALES_SUPERVISOR, team=east)
+    sup_west = UserFactory(username="sup_west", role=Role.SALES_SUPERVISOR, team=west)
+    east.supervisor = sup_east
+    east.save()
+    west.supervisor = sup_west
+    west.save()
+    return People(
+        east=east,
+        west=west,
+        admin=UserFactory(username="admin", role=Role.ADMINISTRATOR, last_name="", first_name=""),
+        executive=UserFactory(username="executive", role=Role.EXECUTIVE),
+        sup_east=sup_east,
+        rep_east=UserFactory(username="rep_east", role=Role.ACCOUNT_MANAGER, team=east),
+        rep_east2=UserFactory(username="rep_east2", role=Role.ACCOUNT_MANAGER, team=east),
+        service_east=UserFactory(username="service_east", role=Role.SERVICE_STAFF, team=east),
+        sup_west=sup_west,
+        rep_west=UserFactory(username="rep_west", role=Role.ACCOUNT_MANAGER, team=west),
+    )
+
+
+def client_for(user: User | None, language: str = "en") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def bearer_for(user: User, language: str = "en") -> Client:
+    _, raw = api_token_create(user=user, name="tests")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE=language)
