@@ -21,9 +21,11 @@ class TestMe:
         assert "accounts.view_user" in body["permissions"]
 
     def test_it_needs_authentication(self, people: People) -> None:
-        response = Client().get("/api/v1/me")
+        response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/me")
         assert response.status_code == 401
         assert response.json()["title"] == "Authentication required."
+        chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-CN").get("/api/v1/me")
+        assert chinese.json()["title"] == "需要登录。"
 
     def test_it_changes_the_language(self, people: People) -> None:
         response = bearer_for(people.rep_east).patch(
