@@ -11,7 +11,9 @@ from pathlib import Path
 
 import polib
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "src/guanxi/locale/zh_Hans/LC_MESSAGES/django.po"
+CATALOGUE = (
+    Path(__file__).resolve().parent.parent / "src/guanxi/locale/zh_Hans/LC_MESSAGES/django.po"
+)
 
 
 def main(mapping_file: str) -> int:
@@ -20,9 +22,9 @@ def main(mapping_file: str) -> int:
     po = polib.pofile(str(CATALOGUE))
     missing = []
     for entry in po:
-        if entry.msgstr or any(entry.msgstr_plural.values()):
-            if "fuzzy" not in entry.flags:
-                continue
+        translated = entry.msgstr or any(entry.msgstr_plural.values())
+        if translated and "fuzzy" not in entry.flags:
+            continue
         if entry.msgid_plural:
             if entry.msgid in plural:
                 entry.msgstr_plural = dict(enumerate(plural[entry.msgid]))

@@ -1,6 +1,7 @@
 """The ``guanxi`` console script: serve, worker, migrate, createadmin, demo, init, check."""
 
 import argparse
+import io
 import json
 import os
 import secrets
@@ -117,7 +118,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from guanxi.core.health import health
 
-    call_command("check", deploy=args.deploy, fail_level="WARNING" if args.deploy else "ERROR")
+    # With --json, stdout carries the report alone; problems still raise SystemCheckError.
+    quiet = {"stdout": io.StringIO()} if args.json else {}
+    call_command(
+        "check", deploy=args.deploy, fail_level="WARNING" if args.deploy else "ERROR", **quiet
+    )
     report = health()
     print(json.dumps(report, indent=None if args.json else 2))
     return 0 if report["database"]["ok"] else 1
@@ -130,7 +135,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     # Like Django's run_huey, but logging stays ours: one line a job, with its duration.
     autodiscover_modules("tasks")
-    options: dict[str, Any] = dict(settings.HUEY.get("consumer", {}))
+    options: dict[str, Any] = {**settings.HUEY["consumer"]}  # type: ignore[dict-item]
     if args.workers:
         options["workers"] = args.workers
     if args.no_scheduler:
@@ -201,24 +206,38 @@ def build_parser() -> argparse.ArgumentParser:
     serve = add("serve", cmd_serve, "Run the web server and a job worker together.")
     serve.add_argument("--host", default=os.environ.get("GUANXI_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("GUANXI_PORT", "8000")))
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("GUANXI_WEB_WORKERS", "2")),
-                       help="web worker processes (default 2)")
-    serve.add_argument("--threads", type=int, default=int(os.environ.get("GUANXI_WEB_THREADS", "4")),
-                       help="threads a web worker (default 4)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("GUANXI_WEB_WORKERS", "2")),
+        help="web worker processes (default 2)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("GUANXI_WEB_THREADS", "4")),
+        help="threads a web worker (default 4)",
+    )
     serve.add_argument("--no-worker", action="store_true", help="run the web server only")
 
     worker = add("worker", cmd_worker, "Run a job worker (Huey consumer).")
     worker.add_argument("--workers", type=int, default=0, help="worker threads")
-    worker.add_argument("--no-scheduler", action="store_true",
-                        help="do not run periodic jobs (run the scheduler on one node only)")
+    worker.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not run periodic jobs (run the scheduler on one node only)",
+    )
 
     migrate = add("migrate", cmd_migrate, "Create or upgrade the database tables.")
     migrate.add_argument("--verbose", action="store_true")
 
     createadmin = add("createadmin", cmd_createadmin, "Create an administrator.")
     createadmin.add_argument("--username", required=True)
-    createadmin.add_argument("--password", default="",
-                             help="default: GUANXI_ADMIN_PASSWORD, else generated and printed once")
+    createadmin.add_argument(
+        "--password",
+        default="",
+        help="default: GUANXI_ADMIN_PASSWORD, else generated and printed once",
+    )
     createadmin.add_argument("--email", default="")
 
     demo = add("demo", cmd_demo, "Load deterministic demo data.")
@@ -226,7 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument("--json", action="store_true", help="print the counts as JSON")
 
-    add("init", cmd_init, "First run: migrate, then on an empty database an administrator and demo data.")
+    add(
+        "init",
+        cmd_init,
+        "First run: migrate, then on an empty database an administrator and demo data.",
+    )
 
     check = add("check", cmd_check, "Check the configuration, database, queue and worker.")
     check.add_argument("--deploy", action="store_true", help="also run Django's deployment checks")
@@ -250,7 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return _fail("system checks failed")
     except (CommandError, DatabaseError, ValueError, OSError) as error:
-        return _fail(str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
+        return _fail(
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
     except KeyboardInterrupt:
         return 130
 

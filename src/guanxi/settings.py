@@ -118,7 +118,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "guanxi.sqlite3",
+            "NAME": str(DATA_DIR / "guanxi.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock upgrades.
                 "init_command": (

@@ -109,7 +109,9 @@ class TestUserCreate:
 
     def test_admin_creates_a_user_in_a_team(self, people: People) -> None:
         response = client_for(people.admin).post(
-            "/api/v1/users", {**self.payload, "team": people.east.pk}, content_type="application/json"
+            "/api/v1/users",
+            {**self.payload, "team": people.east.pk},
+            content_type="application/json",
         )
         assert response.status_code == 201
         user = User.objects.get(username="new_rep")
@@ -199,7 +201,8 @@ class TestUserUpdate:
 
     def test_supervisor_cannot_change_a_teammate(self, people: People) -> None:
         response = client_for(people.sup_east).patch(
-            f"/api/v1/users/{people.rep_east.pk}", {"role": "administrator"},
+            f"/api/v1/users/{people.rep_east.pk}",
+            {"role": "administrator"},
             content_type="application/json",
         )
         assert response.status_code == 403
@@ -208,14 +211,17 @@ class TestUserUpdate:
 
     def test_supervisor_cannot_touch_another_team(self, people: People) -> None:
         response = client_for(people.sup_east).patch(
-            f"/api/v1/users/{people.rep_west.pk}", {"is_active": False},
+            f"/api/v1/users/{people.rep_west.pk}",
+            {"is_active": False},
             content_type="application/json",
         )
         assert response.status_code == 404
 
     def test_admin_cannot_deactivate_themselves(self, people: People) -> None:
         response = client_for(people.admin).patch(
-            f"/api/v1/users/{people.admin.pk}", {"is_active": False}, content_type="application/json"
+            f"/api/v1/users/{people.admin.pk}",
+            {"is_active": False},
+            content_type="application/json",
         )
         assert response.status_code == 422
         assert response.json()["errors"] == [
@@ -227,13 +233,19 @@ class TestUserUpdate:
         url = f"/api/v1/users/{people.rep_east.pk}/password"
         too_short = client.post(url, {"password": "abc"}, content_type="application/json")
         assert too_short.status_code == 422
-        assert client.post(url, {"password": "brand-new-pass-7"}, content_type="application/json").status_code == 204
+        assert (
+            client.post(
+                url, {"password": "brand-new-pass-7"}, content_type="application/json"
+            ).status_code
+            == 204
+        )
         people.rep_east.refresh_from_db()
         assert people.rep_east.check_password("brand-new-pass-7")
 
     def test_rep_cannot_reset_someone_elses_password(self, people: People) -> None:
         response = client_for(people.sup_east).post(
-            f"/api/v1/users/{people.rep_east.pk}/password", {"password": "brand-new-pass-7"},
+            f"/api/v1/users/{people.rep_east.pk}/password",
+            {"password": "brand-new-pass-7"},
             content_type="application/json",
         )
         assert response.status_code == 403
@@ -255,7 +267,8 @@ class TestTeams:
 
     def test_admin_creates_a_team_and_its_supervisor_joins_it(self, people: People) -> None:
         response = client_for(people.admin).post(
-            "/api/v1/teams", {"name": "华北销售部", "supervisor": people.rep_west.pk},
+            "/api/v1/teams",
+            {"name": "华北销售部", "supervisor": people.rep_west.pk},
             content_type="application/json",
         )
         assert response.status_code == 201

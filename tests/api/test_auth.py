@@ -42,7 +42,9 @@ class TestCreateToken:
     def test_it_accepts_a_session_with_csrf(self, people: People) -> None:
         client = Client(enforce_csrf_checks=True)
         client.force_login(people.rep_east)
-        refused = client.post("/api/v1/auth/tokens", {"name": "cli"}, content_type="application/json")
+        refused = client.post(
+            "/api/v1/auth/tokens", {"name": "cli"}, content_type="application/json"
+        )
         assert refused.status_code == 403
         client.get("/")  # a page with a form sets the CSRF cookie
         csrf = client.cookies["csrftoken"].value
@@ -100,7 +102,9 @@ class TestBearer:
         token, raw = api_token_create(
             user=people.rep_east, name="t", expires_at=timezone.now() + timedelta(hours=1)
         )
-        ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+        ApiToken.objects.filter(pk=token.pk).update(
+            expires_at=timezone.now() - timedelta(seconds=1)
+        )
         assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/v1/me").status_code == 401
 
     def test_it_refuses_the_token_of_a_deactivated_user(self, people: People) -> None:

@@ -18,15 +18,34 @@ class TestRead:
         assert response.status_code == 200
         body = response.json()
         assert [c["code"] for c in body] == [
-            "customer_level", "credit_rating", "service_type", "region", "industry", "source",
+            "customer_level",
+            "credit_rating",
+            "service_type",
+            "region",
+            "industry",
+            "source",
             "channel",
         ]
         levels = category(body, "customer_level")["items"]
         assert [i["label_zh"] for i in levels] == [
-            "普通客户", "重点开发客户", "大客户", "合作伙伴", "战略合作伙伴"
+            "普通客户",
+            "重点开发客户",
+            "大客户",
+            "合作伙伴",
+            "战略合作伙伴",
         ]
-        assert [i["code"] for i in category(body, "credit_rating")["items"]] == ["1", "2", "3", "4", "5"]
-        assert [i["label_zh"] for i in category(body, "service_type")["items"]] == ["咨询", "建议", "投诉"]
+        assert [i["code"] for i in category(body, "credit_rating")["items"]] == [
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+        ]
+        assert [i["label_zh"] for i in category(body, "service_type")["items"]] == [
+            "咨询",
+            "建议",
+            "投诉",
+        ]
         assert len(category(body, "region")["items"]) == 35
 
     def test_labels_follow_the_language(self, people: People) -> None:
@@ -43,7 +62,9 @@ class TestRead:
         DictItem.objects.filter(code="other", category__code="industry").update(active=False)
         rep = client_for(people.rep_east)
         assert rep.get("/api/v1/dictionary?include_inactive=true").status_code == 403
-        codes = [i["code"] for i in category(rep.get("/api/v1/dictionary").json(), "industry")["items"]]
+        codes = [
+            i["code"] for i in category(rep.get("/api/v1/dictionary").json(), "industry")["items"]
+        ]
         assert "other" not in codes
         admin = client_for(people.admin).get("/api/v1/dictionary?include_inactive=true").json()
         assert "other" in [i["code"] for i in category(admin, "industry")["items"]]
@@ -111,7 +132,10 @@ class TestWrite:
         )
         assert response.status_code == 422
         assert {e["field"] for e in response.json()["errors"]} == {
-            "code", "label_en", "label_zh", "order"
+            "code",
+            "label_en",
+            "label_zh",
+            "order",
         }
 
     def test_a_duplicate_code_is_refused(self, people: People) -> None:
@@ -122,7 +146,10 @@ class TestWrite:
         )
         assert response.status_code == 422
         assert response.json()["errors"] == [
-            {"field": "__all__", "message": "Dictionary item with this Category and Code already exists."}
+            {
+                "field": "__all__",
+                "message": "Dictionary item with this Category and Code already exists.",
+            }
         ]
 
     def test_unknown_category_is_404(self, people: People) -> None:
@@ -137,15 +164,22 @@ class TestWrite:
     def test_other_roles_cannot_write(self, people: People, persona: str) -> None:
         client = client_for(people.by_name(persona))
         item = DictItem.objects.get(category__code="industry", code="finance")
-        assert client.post(
-            "/api/v1/dictionary/industry/items",
-            {"code": "x", "label_en": "x", "label_zh": "x"},
-            content_type="application/json",
-        ).status_code == 403
-        assert client.patch(
-            f"/api/v1/dictionary/industry/items/{item.pk}", {"label_en": "y"},
-            content_type="application/json",
-        ).status_code == 403
+        assert (
+            client.post(
+                "/api/v1/dictionary/industry/items",
+                {"code": "x", "label_en": "x", "label_zh": "x"},
+                content_type="application/json",
+            ).status_code
+            == 403
+        )
+        assert (
+            client.patch(
+                f"/api/v1/dictionary/industry/items/{item.pk}",
+                {"label_en": "y"},
+                content_type="application/json",
+            ).status_code
+            == 403
+        )
         assert client.delete(f"/api/v1/dictionary/industry/items/{item.pk}").status_code == 403
         item.refresh_from_db()
         assert item.label_en == "Finance"
@@ -155,7 +189,8 @@ class TestAuditApi:
     def test_admin_searches_the_trail(self, people: People) -> None:
         client = client_for(people.admin)
         client.patch(
-            f"/api/v1/users/{people.rep_east.pk}", {"mobile": "13812345678"},
+            f"/api/v1/users/{people.rep_east.pk}",
+            {"mobile": "13812345678"},
             content_type="application/json",
         )
         body = client.get("/api/v1/audit?model=accounts.user&action=update").json()

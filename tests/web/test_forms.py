@@ -30,12 +30,16 @@ class TestLogin:
             "/login/", {"username": "rep_east", "password": "nope"}
         )
         assert "请输入一个正确的用户名和密码。" in zh.content.decode()
-        en = Client(HTTP_ACCEPT_LANGUAGE="en-US").post("/login/", {"username": "rep_east", "password": "nope"})
+        en = Client(HTTP_ACCEPT_LANGUAGE="en-US").post(
+            "/login/", {"username": "rep_east", "password": "nope"}
+        )
         assert "Please enter a correct username and password" in en.content.decode()
 
     def test_first_visit_follows_the_browser(self, db: None) -> None:
         assert "<title>登录" in Client(HTTP_ACCEPT_LANGUAGE="zh-CN").get("/login/").content.decode()
-        assert "<title>Sign in" in Client(HTTP_ACCEPT_LANGUAGE="en-GB").get("/login/").content.decode()
+        assert (
+            "<title>Sign in" in Client(HTTP_ACCEPT_LANGUAGE="en-GB").get("/login/").content.decode()
+        )
 
 
 class TestLanguage:
@@ -102,8 +106,14 @@ class TestUserForms:
 
     def test_admin_deactivates_a_user_and_history_shows_it(self, people: People) -> None:
         client = client_for(people.admin)
-        form = {"last_name": "王", "first_name": "五", "email": "", "mobile": "", "role": "account_manager",
-                "team": people.east.pk}
+        form = {
+            "last_name": "王",
+            "first_name": "五",
+            "email": "",
+            "mobile": "",
+            "role": "account_manager",
+            "team": people.east.pk,
+        }
         response = client.post(f"/users/{people.rep_east.pk}/edit/", form)
         assert response.status_code == 302
         people.rep_east.refresh_from_db()
@@ -151,14 +161,21 @@ class TestDictionaryForms:
     def test_admin_adds_an_item(self, people: People) -> None:
         response = client_for(people.admin).post(
             "/dictionary/source/",
-            {"code": "wechat_ad", "label_zh": "微信广告", "label_en": "WeChat ads", "order": 90, "active": "on"},
+            {
+                "code": "wechat_ad",
+                "label_zh": "微信广告",
+                "label_en": "WeChat ads",
+                "order": 90,
+                "active": "on",
+            },
         )
         assert response.status_code == 302
         assert DictItem.objects.filter(category__code="source", code="wechat_ad").exists()
 
     def test_bad_item_fields_are_named(self, people: People) -> None:
         response = client_for(people.admin).post(
-            "/dictionary/source/", {"code": "bad code", "label_zh": "", "label_en": "x", "order": -1}
+            "/dictionary/source/",
+            {"code": "bad code", "label_zh": "", "label_en": "x", "order": -1},
         )
         assert set(errors_of(response)) == {"code", "label_zh", "order"}
 
@@ -180,7 +197,9 @@ class TestDictionaryForms:
 class TestTokensPage:
     def test_it_creates_shows_once_and_revokes(self, people: People) -> None:
         client = client_for(people.rep_east)
-        response = client.post("/account/tokens/", {"name": "Excel 插件", "expires_on": "2099-01-01"})
+        response = client.post(
+            "/account/tokens/", {"name": "Excel 插件", "expires_on": "2099-01-01"}
+        )
         raw = response.context["created"]
         assert raw.startswith("gx_")
         assert raw not in client.get("/account/tokens/").content.decode()
@@ -197,7 +216,10 @@ class TestTokensPage:
         from guanxi.accounts.services import api_token_create
 
         token, _ = api_token_create(user=people.rep_west, name="t")
-        assert client_for(people.rep_east).post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
+        assert (
+            client_for(people.rep_east).post(f"/account/tokens/{token.pk}/revoke/").status_code
+            == 404
+        )
 
 
 class TestAuditPage:
@@ -224,7 +246,11 @@ class TestPasswordChange:
     def test_it_changes_the_password(self, people: People) -> None:
         client_for(people.rep_east).post(
             "/account/password/",
-            {"old_password": PASSWORD, "new_password1": "n-e-w-pass-1", "new_password2": "n-e-w-pass-1"},
+            {
+                "old_password": PASSWORD,
+                "new_password1": "n-e-w-pass-1",
+                "new_password2": "n-e-w-pass-1",
+            },
         )
         people.rep_east.refresh_from_db()
         assert people.rep_east.check_password("n-e-w-pass-1")

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Status, Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
@@ -188,7 +188,9 @@ def me_update(request: HttpRequest, payload: MeIn) -> dict:
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     """Send ``username`` and ``password``, or call with a signed-in session and its CSRF token."""
     if payload.username is not None or payload.password is not None:
-        user = authenticate(request, username=payload.username or "", password=payload.password or "")
+        user = authenticate(
+            request, username=payload.username or "", password=payload.password or ""
+        )
         if user is None:
             raise AuthenticationError()
     else:
@@ -239,7 +241,9 @@ def team_create(request: HttpRequest, payload: TeamIn) -> Status:
     return Status(201, selectors.team_get(actor=actor, pk=team.pk))
 
 
-@router.patch("/teams/{team_id}", response=TeamOut, summary="Rename a team or change its supervisor")
+@router.patch(
+    "/teams/{team_id}", response=TeamOut, summary="Rename a team or change its supervisor"
+)
 def team_update(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team:
     actor = request.auth  # type: ignore[attr-defined]
     team = selectors.team_get(actor=actor, pk=team_id)
@@ -309,9 +313,7 @@ def user_update(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
     return services.user_update(actor=actor, user=user, **changes)
 
 
-@router.post(
-    "/users/{user_id}/password", response={204: None}, summary="Reset a user's password"
-)
+@router.post("/users/{user_id}/password", response={204: None}, summary="Reset a user's password")
 def user_reset_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> Status:
     actor = request.auth  # type: ignore[attr-defined]
     user = selectors.user_get(actor=actor, pk=user_id)

@@ -32,7 +32,9 @@ def generate_people(context: "DemoContext") -> None:
     plan += [(Role.SERVICE_STAFF, SERVICE_TEAM)] * 3
     plan += [(Role.EXECUTIVE, "")] * 2
 
-    teams = {name: Team.objects.get_or_create(name=name)[0] for name in [*SALES_TEAMS, SERVICE_TEAM]}
+    teams = {
+        name: Team.objects.get_or_create(name=name)[0] for name in [*SALES_TEAMS, SERVICE_TEAM]
+    }
     users = []
     seen: set[str] = set()  # numbered within this run only, so a seed always gives the same names
     for role, team_name in plan:
@@ -60,12 +62,12 @@ def generate_people(context: "DemoContext") -> None:
     User.objects.bulk_create(fresh)
 
     for team_name in SALES_TEAMS:
-        team = teams[team_name]
-        if team.supervisor_id is None:
-            team.supervisor = (
-                User.objects.filter(team=team, role=Role.SALES_SUPERVISOR).order_by("pk").first()
+        sales = teams[team_name]
+        if sales.supervisor_id is None:
+            sales.supervisor = (
+                User.objects.filter(team=sales, role=Role.SALES_SUPERVISOR).order_by("pk").first()
             )
-            team.save(update_fields=["supervisor"])
+            sales.save(update_fields=["supervisor"])
     service = teams[SERVICE_TEAM]
     if service.supervisor_id is None:
         service.supervisor = User.objects.filter(team=service).order_by("pk").first()

@@ -23,7 +23,11 @@ class UserFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         widget=forms.Select(
-            choices=[("", _("Active and inactive")), ("true", _("Active")), ("false", _("Inactive"))]
+            choices=[
+                ("", _("Active and inactive")),
+                ("true", _("Active")),
+                ("false", _("Inactive")),
+            ]
         ),
     )
 

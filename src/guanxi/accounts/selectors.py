@@ -8,8 +8,14 @@ from guanxi.accounts.models import ApiToken, Team, User
 from guanxi.core.roles import DataScope, data_scope, scope_queryset
 
 
-def user_list(*, actor: User, q: str = "", role: str = "", team_id: int | None = None,
-              is_active: bool | None = None) -> QuerySet[User]:
+def user_list(
+    *,
+    actor: User,
+    q: str = "",
+    role: str = "",
+    team_id: int | None = None,
+    is_active: bool | None = None,
+) -> QuerySet[User]:
     users = scope_queryset(
         User.objects.select_related("team"), actor, owner_field="pk", team_field="team"
     )

@@ -17,7 +17,16 @@ from guanxi.core.errors import field_error, require_perm
 from guanxi.core.roles import Role
 
 MANAGE_USERS = "accounts.manage_users"
-USER_FIELDS = ("email", "first_name", "last_name", "mobile", "role", "team", "is_active", "language")
+USER_FIELDS = (
+    "email",
+    "first_name",
+    "last_name",
+    "mobile",
+    "role",
+    "team",
+    "is_active",
+    "language",
+)
 
 
 def _validate_password(password: str, user: User) -> None:

@@ -18,7 +18,7 @@ class UserTable(tables.Table):
     class Meta:
         model = User
         fields = ["display_name", "username", "role", "team", "is_active", "last_login"]
-        attrs = {"class": "table table-hover align-middle"}
+        attrs = {"class": "table table-hover align-middle text-nowrap"}
         empty_text = _("No users match.")
 
     def render_is_active(self, value: bool) -> str:
@@ -36,5 +36,5 @@ class TeamTable(tables.Table):
     class Meta:
         model = Team
         fields = ["name", "supervisor", "member_count", "created_at"]
-        attrs = {"class": "table table-hover align-middle"}
+        attrs = {"class": "table table-hover align-middle text-nowrap"}
         empty_text = _("No teams yet.")

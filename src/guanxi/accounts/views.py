@@ -3,7 +3,7 @@
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,13 +21,13 @@ from guanxi.accounts.forms import (
 )
 from guanxi.accounts.tables import TeamTable, UserTable
 from guanxi.core.selectors import audit_for_record
-from guanxi.web.utils import require, run_service
+from guanxi.web.utils import AuthedRequest, require, run_service
 
 PAGE_SIZE = 25
 
 
 @require("accounts.view_user")
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     filters = UserFilterForm(request.GET or None)
     users = selectors.user_list(actor=request.user, **filters.selector_filters())
     table = UserTable(users)
@@ -36,17 +36,19 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("accounts.view_user")
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(actor=request.user, pk=pk)
     context = {"person": user, "history": audit_for_record(instance=user)[:50]}
     return render(request, "accounts/user_detail.html", context)
 
 
 @require(services.MANAGE_USERS)
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = run_service(form, lambda: services.user_create(actor=request.user, **form.cleaned_data))
+        user = run_service(
+            form, lambda: services.user_create(actor=request.user, **form.cleaned_data)
+        )
         if user is not None:
             messages.success(request, _("User %(name)s was created.") % {"name": user})
             return redirect(user)
@@ -54,9 +56,11 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(services.MANAGE_USERS)
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(actor=request.user, pk=pk)
-    form = UserEditForm(request.POST or None, instance=selectors.user_get(actor=request.user, pk=pk))
+    form = UserEditForm(
+        request.POST or None, instance=selectors.user_get(actor=request.user, pk=pk)
+    )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         updated = run_service(
@@ -70,7 +74,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(services.MANAGE_USERS)
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(actor=request.user, pk=pk)
     form = SetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -88,14 +92,14 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("accounts.view_team")
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: AuthedRequest) -> HttpResponse:
     table = TeamTable(selectors.team_list(actor=request.user))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     return render(request, "accounts/team_list.html", {"table": table})
 
 
 @require("accounts.view_team")
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(actor=request.user, pk=pk)
     members = selectors.user_list(actor=request.user, team_id=team.pk)
     context = {"team": team, "members": members, "history": audit_for_record(instance=team)[:50]}
@@ -103,10 +107,12 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(services.MANAGE_USERS)
-def team_create(request: HttpRequest) -> HttpResponse:
+def team_create(request: AuthedRequest) -> HttpResponse:
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        team = run_service(form, lambda: services.team_create(actor=request.user, **form.cleaned_data))
+        team = run_service(
+            form, lambda: services.team_create(actor=request.user, **form.cleaned_data)
+        )
         if team is not None:
             messages.success(request, _("Team %(name)s was created.") % {"name": team})
             return redirect(team)
@@ -114,7 +120,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(services.MANAGE_USERS)
-def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(actor=request.user, pk=pk)
     form = TeamForm(request.POST or None, instance=selectors.team_get(actor=request.user, pk=pk))
     if request.method == "POST" and form.is_valid():
@@ -129,7 +135,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require()
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
@@ -153,7 +159,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require()
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = selectors.api_token_get(actor=request.user, pk=pk)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})

@@ -1,4 +1,4 @@
-"""Errors as RFC 9457 ``application/problem+json``, with field-level messages in the user's language.
+"""Errors as RFC 9457 ``application/problem+json``, field by field, in the user's language.
 
 Pydantic's messages are English only, so each error type maps to a translated sentence.
 """

@@ -3,7 +3,8 @@
 from ninja import NinjaAPI
 
 from guanxi import __version__
-from guanxi.accounts.api import auth_router, router as accounts_router
+from guanxi.accounts.api import auth_router
+from guanxi.accounts.api import router as accounts_router
 from guanxi.api.auth import DEFAULT_AUTH
 from guanxi.api.errors import register_handlers
 from guanxi.core.api import router as core_router

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from ninja import Status, Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from guanxi.api.pagination import PageNumberPagination, apply_ordering
@@ -113,8 +113,9 @@ def dict_item_update(
 ) -> DictItem:
     require_perm(request.auth, "core.change_dictitem")  # type: ignore[attr-defined]
     item = selectors.dict_item_get(category=selectors.dict_category_get(code=category), pk=item_id)
-    changes = {name: value for name, value in payload.dict(exclude_unset=True).items()
-               if value is not None}
+    changes = {
+        name: value for name, value in payload.dict(exclude_unset=True).items() if value is not None
+    }
     return services.dict_item_update(actor=request.auth, item=item, **changes)  # type: ignore[attr-defined]
 
 
@@ -130,7 +131,9 @@ def dict_item_delete(request: HttpRequest, category: str, item_id: int) -> Statu
     return Status(204, None)
 
 
-@router.get("/audit", response=list[AuditEntryOut], tags=["audit"], summary="Search the audit trail")
+@router.get(
+    "/audit", response=list[AuditEntryOut], tags=["audit"], summary="Search the audit trail"
+)
 @paginate(PageNumberPagination)
 def audit_search(request: HttpRequest, filters: Query[AuditFilters]) -> object:
     entries = selectors.audit_search(

@@ -35,7 +35,9 @@ class AuditSearchForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: object, model_choices: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, model_choices: list[tuple[str, str]], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["model"].choices = [("", _("All types")), *model_choices]  # type: ignore[attr-defined]
 

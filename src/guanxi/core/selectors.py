@@ -73,5 +73,6 @@ def audit_for_record(*, instance: object) -> QuerySet[AuditEntry]:
     """The history of one record, newest first; callers have already checked access to it."""
     meta = instance._meta  # type: ignore[attr-defined]
     return AuditEntry.objects.select_related("actor").filter(
-        model=meta.label_lower, object_id=str(instance.pk)  # type: ignore[attr-defined]
+        model=meta.label_lower,
+        object_id=str(instance.pk),  # type: ignore[attr-defined]
     )

@@ -13,8 +13,9 @@ ITEM_FIELDS = ("code", "label_en", "label_zh", "order", "active")
 def _check_editable(item: DictItem) -> None:
     if not item.editable:
         raise field_error(
-            "editable", _("“%(item)s” is a protected item and cannot be changed or deleted.")
-            % {"item": item.label}
+            "editable",
+            _("“%(item)s” is a protected item and cannot be changed or deleted.")
+            % {"item": item.label},
         )
 
 
@@ -32,8 +33,9 @@ def dict_item_create(
     require_perm(actor, "core.add_dictitem")
     if not category.editable:
         raise field_error(
-            "category", _("Items cannot be added to the category “%(category)s”.")
-            % {"category": category.label}
+            "category",
+            _("Items cannot be added to the category “%(category)s”.")
+            % {"category": category.label},
         )
     item = DictItem(
         category=category,

@@ -14,7 +14,7 @@ from guanxi.core.forms import AuditSearchForm, DictItemForm
 from guanxi.core.health import health
 from guanxi.core.models import AuditEntry
 from guanxi.core.tables import AuditTable
-from guanxi.web.utils import require, run_service
+from guanxi.web.utils import AuthedRequest, require, run_service
 
 
 @require_GET
@@ -25,7 +25,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @require("core.view_dictitem")
-def dictionary(request: HttpRequest, code: str | None = None) -> HttpResponse:
+def dictionary(request: AuthedRequest, code: str | None = None) -> HttpResponse:
     categories = list(selectors.dictionary(include_inactive=True))
     current = selectors.dict_category_get(code=code or categories[0].code)
     form = DictItemForm(request.POST or None)
@@ -52,10 +52,12 @@ def dictionary(request: HttpRequest, code: str | None = None) -> HttpResponse:
 
 
 @require("core.change_dictitem")
-def dict_item_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def dict_item_edit(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     category = selectors.dict_category_get(code=code)
     item = selectors.dict_item_get(category=category, pk=pk)
-    form = DictItemForm(request.POST or None, instance=selectors.dict_item_get(category=category, pk=pk))
+    form = DictItemForm(
+        request.POST or None, instance=selectors.dict_item_get(category=category, pk=pk)
+    )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         updated = run_service(
@@ -75,7 +77,7 @@ def dict_item_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @require("core.delete_dictitem")
 @require_POST
-def dict_item_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def dict_item_delete(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     category = selectors.dict_category_get(code=code)
     item = selectors.dict_item_get(category=category, pk=pk)
     try:
@@ -100,7 +102,7 @@ def _audited_models() -> list[tuple[str, str]]:
 
 
 @require("core.view_auditentry")
-def audit_search(request: HttpRequest) -> HttpResponse:
+def audit_search(request: AuthedRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None, model_choices=_audited_models())
     data = form.cleaned_data if form.is_valid() else {}
     entries = selectors.audit_search(

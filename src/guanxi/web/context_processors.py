@@ -9,7 +9,13 @@ NAVIGATION = [
     ("home", _("Home"), "house", None, {"home"}),
     ("user-list", _("Users"), "people", "accounts.view_user", {"user-"}),
     ("team-list", _("Teams"), "diagram-3", "accounts.view_team", {"team-"}),
-    ("dictionary", _("Data dictionary"), "journal-text", "core.view_dictitem", {"dictionary", "dictionary-", "dict-"}),
+    (
+        "dictionary",
+        _("Data dictionary"),
+        "journal-text",
+        "core.view_dictitem",
+        {"dictionary", "dictionary-", "dict-"},
+    ),
     ("audit-search", _("Audit trail"), "clock-history", "core.view_auditentry", {"audit-"}),
 ]
 

@@ -2,14 +2,23 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 
+if TYPE_CHECKING:
+    from guanxi.accounts.models import User
+
 T = TypeVar("T")
+
+
+class AuthedRequest(HttpRequest):
+    """A request that ``require`` has let through: its user is signed in."""
+
+    user: "User"  # type: ignore[assignment]
 
 
 def require(perm: str | None = None) -> Callable:
@@ -29,7 +38,7 @@ def require(perm: str | None = None) -> Callable:
     return decorator
 
 
-def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
+def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
     """Call a service; show its validation errors on the form's fields instead of raising."""
     try:
         return call()

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 from guanxi.accounts import selectors as account_selectors
 from guanxi.accounts.services import user_set_language
 from guanxi.core.roles import data_scope
-from guanxi.web.utils import require
+from guanxi.web.utils import AuthedRequest, require
 
 
 @require()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     teammates = (
         account_selectors.user_list(actor=user, team_id=user.team_id, is_active=True)
@@ -47,7 +47,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @require()
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()

@@ -1,0 +1,106 @@
+"""The console script, run as a newcomer would: in a subprocess with its own data dir."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from guanxi.accounts.models import Team, User
+from guanxi.cli import main
+from guanxi.demo.generate import generate
+
+pytestmark = pytest.mark.django_db
+
+
+def run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "GUANXI_DATA_DIR": str(data_dir), "GUANXI_DATABASE_URL": "", **env}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "guanxi.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+
+
+def test_help_lists_every_command(tmp_path: Path) -> None:
+    result = run(["--help"], tmp_path)
+    assert result.returncode == 0
+    for command in ("serve", "worker", "migrate", "createadmin", "demo", "init", "check"):
+        assert command in result.stdout
+    assert (
+        "--seed SEED           random seed (default 2026)"
+        in run(["demo", "--help"], tmp_path).stdout
+    )
+
+
+def test_init_creates_admin_and_demo_once(tmp_path: Path) -> None:
+    first = run(["init"], tmp_path, GUANXI_ADMIN_PASSWORD="first-admin-pass-1")
+    assert first.returncode == 0, first.stderr
+    assert "created administrator admin" in first.stdout
+    assert "loaded demo data: 4 teams, 13 users" in first.stdout
+    second = run(["init"], tmp_path)
+    assert second.returncode == 0
+    assert "users exist" in second.stdout
+    check = run(["check", "--json"], tmp_path)
+    report = json.loads(check.stdout)
+    assert report["database"] == {"ok": True, "vendor": "sqlite"}
+    assert report["queue"]["backend"] == "SqliteHuey"
+
+
+def test_createadmin_fails_with_one_line_reason(tmp_path: Path) -> None:
+    assert run(["migrate"], tmp_path).returncode == 0
+    result = run(
+        ["createadmin", "--username", "boss", "--password", "123"], tmp_path, GUANXI_LANGUAGE="en"
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "guanxi: error: password: This password is too short. It must contain at least 8 "
+        "characters. This password is too common. This password is entirely numeric."
+    ]
+
+
+def test_createadmin_generates_a_password_when_none_is_given(db: None, capsys) -> None:  # type: ignore[no-untyped-def]
+    os.environ.pop("GUANXI_ADMIN_PASSWORD", None)
+    assert main(["createadmin", "--username", "boss", "--email", "boss@example.com"]) == 0
+    out = capsys.readouterr().out
+    password = out.split("password (shown once): ")[1].strip()
+    boss = User.objects.get(username="boss")
+    assert boss.role == "administrator"
+    assert boss.check_password(password)
+
+
+def test_redis_backs_the_queue_when_configured(tmp_path: Path) -> None:
+    assert run(["migrate"], tmp_path).returncode == 0
+    result = run(["check", "--json"], tmp_path, GUANXI_REDIS_URL="redis://127.0.0.1:6379/15")
+    report = json.loads(result.stdout)
+    assert report["queue"] == {"ok": True, "backend": "RedisHuey", "pending": 0}
+
+
+def test_demo_is_deterministic_per_seed(db: None) -> None:
+    counts = generate(customers=600, seed=7, password="demo-pass-1")
+    assert counts == {"teams": 4, "users": 14}
+    first = list(User.objects.order_by("pk").values_list("username", "last_name", "mobile", "role"))
+    User.objects.all().delete()
+    Team.objects.all().delete()
+    generate(customers=600, seed=7, password="demo-pass-1")
+    again = list(User.objects.order_by("pk").values_list("username", "last_name", "mobile", "role"))
+    assert first == again
+    assert generate(customers=600, seed=7, password="demo-pass-1") == {"teams": 4, "users": 0}
+    mobiles = [row[2] for row in first]
+    assert all(len(m) == 11 and m.startswith("1") for m in mobiles)
+    roles = [row[3] for row in first]
+    assert roles.count("sales_supervisor") == 3
+    assert roles.count("account_manager") == 6
+    assert roles.count("service_staff") == 3
+    assert roles.count("executive") == 2
+    assert Team.objects.get(name="华东销售部").supervisor.role == "sales_supervisor"
+
+
+def test_demo_refuses_a_negative_size(db: None, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["demo", "--customers", "-1"]) == 1
+    assert capsys.readouterr().err == "guanxi: error: customers must be zero or more\n"
