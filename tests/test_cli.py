@@ -104,3 +104,16 @@ def test_demo_is_deterministic_per_seed(db: None) -> None:
 def test_demo_refuses_a_negative_size(db: None, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["demo", "--customers", "-1"]) == 1
     assert capsys.readouterr().err == "guanxi: error: customers must be zero or more\n"
+
+
+def test_production_settings_pass_the_deploy_checks(tmp_path: Path) -> None:
+    assert run(["migrate"], tmp_path).returncode == 0
+    result = run(
+        ["check", "--deploy", "--json"],
+        tmp_path,
+        GUANXI_DEBUG="0",
+        GUANXI_SECRET_KEY="k" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
+        GUANXI_ALLOWED_HOSTS="crm.example.com",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["database"]["ok"] is True
