@@ -57,6 +57,13 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+        # One index for each filter and sort the user list offers.
+        indexes = [
+            models.Index(fields=["team", "role"], name="user_team_role_idx"),
+            models.Index(fields=["last_name", "first_name"], name="user_name_idx"),
+            models.Index(fields=["date_joined"], name="user_joined_idx"),
+            models.Index(fields=["last_login"], name="user_last_login_idx"),
+        ]
         permissions = [("manage_users", _("Can manage users, teams and roles"))]
 
     def __str__(self) -> str:
