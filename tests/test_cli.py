@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "GUANXI_DATA_DIR": str(data_dir), "GUANXI_DATABASE_URL": "", **env}
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    for inherited in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        environment.pop(inherited, None)
     return subprocess.run(
         [sys.executable, "-m", "guanxi.cli", *args],
         capture_output=True,
