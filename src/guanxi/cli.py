@@ -45,23 +45,29 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def _create_admin(username: str, password: str, email: str) -> Any:
+    """Create an administrator; with no password, GUANXI_ADMIN_PASSWORD or one printed once."""
     from guanxi.accounts.services import user_create
     from guanxi.core.roles import Role
 
-    return user_create(
-        actor=None, username=username, password=password, email=email, role=Role.ADMINISTRATOR
-    )
-
-
-def cmd_createadmin(args: argparse.Namespace) -> int:
-    password = args.password or os.environ.get("GUANXI_ADMIN_PASSWORD", "")
+    password = password or os.environ.get("GUANXI_ADMIN_PASSWORD", "")
     generated = not password
     if generated:
         password = secrets.token_urlsafe(12)
-    user = _create_admin(args.username, password, args.email)
+    user = user_create(
+        actor=None, username=username, password=password, email=email, role=Role.ADMINISTRATOR
+    )
     print(f"created administrator {user.username}")
     if generated:
         print(f"password (shown once): {password}")
+    return user
+
+
+def _summary(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {name}" for name, count in counts.items())
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    _create_admin(args.username, args.password, args.email)
     return 0
 
 
@@ -76,21 +82,19 @@ def cmd_init(args: argparse.Namespace) -> int:
     if User.objects.exists():
         print("database ready; users exist, so no administrator or demo data was added")
         return 0
-    password = os.environ.get("GUANXI_ADMIN_PASSWORD", "")
-    generated = not password
-    if generated:
-        password = secrets.token_urlsafe(12)
-    username = os.environ.get("GUANXI_ADMIN_USERNAME", "admin")
-    _create_admin(username, password, os.environ.get("GUANXI_ADMIN_EMAIL", ""))
-    print(f"created administrator {username}")
-    if generated:
-        print(f"  password (shown once, write it down): {password}")
+    _create_admin(
+        os.environ.get("GUANXI_ADMIN_USERNAME", "admin"),
+        "",
+        os.environ.get("GUANXI_ADMIN_EMAIL", ""),
+    )
     if os.environ.get("GUANXI_DEMO", "1") != "0":
         from guanxi.demo.generate import generate
 
         counts = generate(password=_demo_password())
-        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
-        print(f"loaded demo data: {summary}; demo users sign in with password {_demo_password()}")
+        print(
+            f"loaded demo data: {_summary(counts)}; "
+            f"demo users sign in with password {_demo_password()}"
+        )
     print(f"data directory: {settings.DATA_DIR}")
     return 0
 
@@ -108,8 +112,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"created": counts, "seed": args.seed, "seconds": seconds}))
     else:
-        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
-        print(f"demo data (seed {args.seed}): created {summary} in {seconds}s")
+        print(f"demo data (seed {args.seed}): created {_summary(counts)} in {seconds}s")
     return 0
 
 

@@ -139,7 +139,7 @@ USER_ORDERING = {
 }
 
 
-def _team_or_error(request: HttpRequest, team_id: int | None, field: str = "team") -> Team | None:
+def _team_or_error(team_id: int | None, field: str = "team") -> Team | None:
     if team_id is None:
         return None
     team = Team.objects.filter(pk=team_id).first()
@@ -148,7 +148,7 @@ def _team_or_error(request: HttpRequest, team_id: int | None, field: str = "team
     return team
 
 
-def _user_or_error(request: HttpRequest, user_id: int | None, field: str) -> User | None:
+def _user_or_error(user_id: int | None, field: str) -> User | None:
     if user_id is None:
         return None
     user = User.objects.filter(pk=user_id).first()
@@ -236,7 +236,7 @@ def team_detail(request: HttpRequest, team_id: int) -> Team:
 def team_create(request: HttpRequest, payload: TeamIn) -> Status:
     actor = request.auth  # type: ignore[attr-defined]
     require_perm(actor, services.MANAGE_USERS)
-    supervisor = _user_or_error(request, payload.supervisor, "supervisor")
+    supervisor = _user_or_error(payload.supervisor, "supervisor")
     team = services.team_create(actor=actor, name=payload.name, supervisor=supervisor)
     return Status(201, selectors.team_get(actor=actor, pk=team.pk))
 
@@ -250,7 +250,7 @@ def team_update(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team:
     require_perm(actor, services.MANAGE_USERS)
     fields = payload.dict(exclude_unset=True)
     supervisor = (
-        _user_or_error(request, fields["supervisor"], "supervisor")
+        _user_or_error(fields["supervisor"], "supervisor")
         if "supervisor" in fields
         else team.supervisor
     )
@@ -290,7 +290,7 @@ def user_create(request: HttpRequest, payload: UserIn) -> Status:
         username=payload.username,
         password=payload.password,
         role=payload.role,
-        team=_team_or_error(request, payload.team),
+        team=_team_or_error(payload.team),
         email=payload.email,
         first_name=payload.first_name,
         last_name=payload.last_name,
@@ -306,7 +306,7 @@ def user_update(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
     require_perm(actor, services.MANAGE_USERS)
     changes = payload.dict(exclude_unset=True)
     if "team" in changes:
-        changes["team"] = _team_or_error(request, changes["team"])
+        changes["team"] = _team_or_error(changes["team"])
     for name in ("role", "is_active"):
         if name in changes and changes[name] is None:
             raise field_error(name, _("This field may not be null."))
