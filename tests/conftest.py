@@ -12,7 +12,8 @@ from django.test import Client
 from guanxi.accounts.models import Team, User
 from guanxi.accounts.services import api_token_create
 from guanxi.core.roles import Role
-from tests.factories import TeamFactory, UserFactory
+from guanxi.customers.models import Customer
+from tests.factories import CustomerFactory, TeamFactory, UserFactory
 
 
 @dataclass
@@ -56,6 +57,26 @@ def people(db: None) -> People:
         service_east=UserFactory(username="service_east", role=Role.SERVICE_STAFF, team=east),
         sup_west=sup_west,
         rep_west=UserFactory(username="rep_west", role=Role.ACCOUNT_MANAGER, team=west),
+    )
+
+
+@dataclass
+class Book:
+    """Customers in three books: rep_east's, rep_east2's (same team) and rep_west's."""
+
+    east: Customer
+    east2: Customer
+    west: Customer
+
+
+@pytest.fixture
+def book(people: People) -> Book:
+    return Book(
+        east=CustomerFactory(
+            name="北京华信科技有限公司", account_manager=people.rep_east, phone="010-88886666"
+        ),
+        east2=CustomerFactory(name="上海宏达贸易有限公司", account_manager=people.rep_east2),
+        west=CustomerFactory(name="广州恒通物流有限公司", account_manager=people.rep_west),
     )
 
 

@@ -26,3 +26,48 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     role = Role.ACCOUNT_MANAGER
     password = factory.LazyFunction(lambda: make_password(PASSWORD))
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    """A customer with its search columns filled, as the service would."""
+
+    class Meta:
+        model = "customers.Customer"
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"T{n:06d}")
+    name = factory.Sequence(lambda n: f"测试客户{n}有限公司")
+    level = "ordinary"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from guanxi.customers.search import search_fields
+
+        kwargs.update(
+            search_fields(
+                name=kwargs["name"],
+                code=kwargs["code"],
+                phone=kwargs.get("phone", ""),
+                email=kwargs.get("email", ""),
+                person=kwargs.get("kind") == "individual",
+            )
+        )
+        return super()._create(model_class, *args, **kwargs)
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Product"
+
+    code = factory.Sequence(lambda n: f"P{n:05d}")
+    name = factory.Sequence(lambda n: f"产品{n}")
+    unit = "台"
+    price = "100.00"
+
+
+class WarehouseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Warehouse"
+
+    code = factory.Sequence(lambda n: f"WH{n:02d}")
+    name = factory.Sequence(lambda n: f"仓库{n}")

@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "ninja",
     "guanxi.core",
     "guanxi.accounts",
+    "guanxi.customers",
+    "guanxi.catalog",
+    "guanxi.orders",
+    "guanxi.transfer",
     "guanxi.web",
 ]
 

@@ -20,6 +20,7 @@ class TestRead:
         assert [c["code"] for c in body] == [
             "customer_level",
             "credit_rating",
+            "satisfaction",
             "service_type",
             "region",
             "industry",

@@ -7,7 +7,10 @@ from guanxi.accounts.api import auth_router
 from guanxi.accounts.api import router as accounts_router
 from guanxi.api.auth import DEFAULT_AUTH
 from guanxi.api.errors import register_handlers
+from guanxi.catalog.api import router as catalog_router
 from guanxi.core.api import router as core_router
+from guanxi.customers.api import router as customers_router
+from guanxi.orders.api import router as orders_router
 
 api = NinjaAPI(
     title="Guanxi CRM API",
@@ -25,3 +28,6 @@ register_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/", accounts_router)
 api.add_router("/", core_router)
+api.add_router("/", customers_router)
+api.add_router("/", catalog_router)
+api.add_router("/", orders_router)

@@ -76,3 +76,28 @@ def audit_for_record(*, instance: object) -> QuerySet[AuditEntry]:
         model=meta.label_lower,
         object_id=str(instance.pk),  # type: ignore[attr-defined]
     )
+
+
+class DictionaryLookup:
+    """Codes and labels of the dictionary, loaded once; resolves a code or either label."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, dict[str, str]] = {}
+        self._by_text: dict[str, dict[str, str]] = {}
+        items = DictItem.objects.filter(active=True).select_related("category")
+        for item in items.order_by("category__code", "order", "code"):
+            category = item.category.code
+            self.labels.setdefault(category, {})[item.code] = item.label
+            index = self._by_text.setdefault(category, {})
+            for text in (item.code, item.label_en, item.label_zh):
+                index.setdefault(text.strip().lower(), item.code)
+
+    def resolve(self, category: str, value: str) -> str | None:
+        """The item code for ``value`` (a code, an English or a Chinese label), or None."""
+        return self._by_text.get(category, {}).get(str(value).strip().lower())
+
+    def label(self, category: str, code: str) -> str:
+        return self.labels.get(category, {}).get(code, code)
+
+    def choices(self, category: str) -> list[tuple[str, str]]:
+        return list(self.labels.get(category, {}).items())

@@ -7,6 +7,17 @@ from django.utils.translation import gettext_lazy as _
 # (URL name, label, Bootstrap icon, permission needed or None, URL names that mark it active)
 NAVIGATION = [
     ("home", _("Home"), "house", None, {"home"}),
+    (
+        "customer-list",
+        _("Customers"),
+        "buildings",
+        "customers.view_customer",
+        {"customer-", "contact-", "interaction-"},
+    ),
+    ("order-list", _("Orders"), "receipt", "orders.view_order", {"order-"}),
+    ("product-list", _("Products"), "box-seam", "catalog.view_product", {"product-"}),
+    ("stock-list", _("Stock"), "boxes", "catalog.view_stockitem", {"stock-", "warehouse-"}),
+    ("import-list", _("Imports"), "upload", "transfer.import_data", {"import-"}),
     ("user-list", _("Users"), "people", "accounts.view_user", {"user-"}),
     ("team-list", _("Teams"), "diagram-3", "accounts.view_team", {"team-"}),
     (

@@ -1,0 +1,186 @@
+"""Products, warehouses and stock."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from guanxi.accounts.models import User
+from guanxi.api.pagination import PageNumberPagination, apply_ordering
+from guanxi.catalog import selectors, services
+from guanxi.catalog.models import Product, Warehouse
+from guanxi.core.errors import field_error
+
+router = Router(tags=["catalog"])
+
+
+class ProductOut(Schema):
+    id: int
+    code: str
+    name: str
+    model: str
+    grade: str
+    unit: str
+    price: Decimal
+    notes: str
+    active: bool
+    on_hand: Decimal | None = None
+    created_at: datetime
+
+
+class ProductIn(Schema):
+    name: str
+    code: str = Field("", max_length=32)
+    model: str = ""
+    grade: str = ""
+    unit: str = "件"
+    price: Decimal = Decimal(0)
+    notes: str = ""
+    active: bool = True
+
+
+class ProductPatch(Schema):
+    name: str | None = None
+    model: str | None = None
+    grade: str | None = None
+    unit: str | None = None
+    price: Decimal | None = None
+    notes: str | None = None
+    active: bool | None = None
+
+
+class ProductQuery(Schema):
+    q: str = ""
+    active: bool | None = None
+    unit: str = ""
+    ordering: str | None = None
+
+
+class WarehouseOut(Schema):
+    id: int
+    code: str
+    name: str
+    address: str
+
+
+class WarehouseIn(Schema):
+    code: str
+    name: str
+    address: str = ""
+
+
+class StockOut(Schema):
+    id: int
+    product: int = Field(..., alias="product_id")
+    product_code: str = Field(..., alias="product.code")
+    product_name: str = Field(..., alias="product.name")
+    warehouse: int = Field(..., alias="warehouse_id")
+    warehouse_name: str = Field(..., alias="warehouse.name")
+    location: str
+    quantity: Decimal
+    notes: str
+    updated_at: datetime
+
+
+class StockQuery(Schema):
+    q: str = ""
+    product: int | None = None
+    warehouse: int | None = None
+    location: str = ""
+    below: float | None = None
+    ordering: str | None = None
+
+
+class StockAdjustIn(Schema):
+    product: int
+    warehouse: int
+    location: str = ""
+    delta: Decimal = Field(..., description="Positive to receive, negative to issue.")
+    reason: str = ""
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+@router.get("/products", response=list[ProductOut], summary="List products")
+@paginate(PageNumberPagination)
+def product_list(request: HttpRequest, filters: Query[ProductQuery]) -> Any:
+    products = selectors.product_list(
+        actor=_actor(request), q=filters.q, active=filters.active, unit=filters.unit
+    )
+    return apply_ordering(products, filters.ordering, selectors.PRODUCT_ORDERING, "code")
+
+
+@router.post("/products", response={201: ProductOut}, summary="Create a product")
+def product_create(request: HttpRequest, payload: ProductIn) -> Status:
+    product = services.product_create(actor=_actor(request), **payload.dict())
+    return Status(201, product)
+
+
+@router.get("/products/{product_id}", response=ProductOut, summary="One product")
+def product_detail(request: HttpRequest, product_id: int) -> Product:
+    return selectors.product_get(actor=_actor(request), pk=product_id)
+
+
+@router.patch("/products/{product_id}", response=ProductOut, summary="Change a product")
+def product_update(request: HttpRequest, product_id: int, payload: ProductPatch) -> Product:
+    actor = _actor(request)
+    product = selectors.product_get(actor=actor, pk=product_id)
+    return services.product_update(actor=actor, product=product, **payload.dict(exclude_unset=True))
+
+
+@router.get("/warehouses", response=list[WarehouseOut], summary="List warehouses")
+def warehouse_list(request: HttpRequest) -> Any:
+    return selectors.warehouse_list(actor=_actor(request))
+
+
+@router.post("/warehouses", response={201: WarehouseOut}, summary="Create a warehouse")
+def warehouse_create(request: HttpRequest, payload: WarehouseIn) -> Status:
+    return Status(201, services.warehouse_create(actor=_actor(request), **payload.dict()))
+
+
+@router.get("/stock", response=list[StockOut], summary="Query stock by product and place")
+@paginate(PageNumberPagination)
+def stock_list(request: HttpRequest, filters: Query[StockQuery]) -> Any:
+    stock = selectors.stock_list(
+        actor=_actor(request),
+        q=filters.q,
+        product_id=filters.product,
+        warehouse_id=filters.warehouse,
+        location=filters.location,
+        below=filters.below,
+    )
+    return apply_ordering(stock, filters.ordering, selectors.STOCK_ORDERING, "product")
+
+
+@router.post(
+    "/stock/adjust",
+    response=StockOut,
+    summary="Receive or issue stock (never below zero: 422 with the quantity on hand)",
+)
+def stock_adjust(request: HttpRequest, payload: StockAdjustIn) -> Any:
+    actor = _actor(request)
+    product = selectors.product_list(actor=actor).filter(pk=payload.product).first()
+    if product is None:
+        raise field_error("product", _("No product has the id %(id)s.") % {"id": payload.product})
+    warehouse: Warehouse | None = (
+        selectors.warehouse_list(actor=actor).filter(pk=payload.warehouse).first()
+    )
+    if warehouse is None:
+        raise field_error(
+            "warehouse", _("No warehouse has the id %(id)s.") % {"id": payload.warehouse}
+        )
+    item = services.stock_adjust(
+        actor=actor,
+        product=product,
+        warehouse=warehouse,
+        location=payload.location,
+        delta=payload.delta,
+        reason=payload.reason,
+    )
+    return selectors.stock_get(actor=actor, pk=item.pk)

@@ -1,0 +1,287 @@
+"""Forms of the customer pages. They parse input; the services validate and decide."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.accounts.models import User
+from guanxi.core.selectors import DictionaryLookup
+from guanxi.customers.models import Contact, Customer
+from guanxi.customers.selectors import CustomerFilters, manager_choices
+from guanxi.customers.services.fields import DICTIONARY_FIELDS
+
+
+def _dictionary_choice(
+    lookup: DictionaryLookup, field: str, label: Any, *, empty: Any
+) -> forms.ChoiceField:
+    choices = [("", empty), *lookup.choices(DICTIONARY_FIELDS[field])]
+    return forms.ChoiceField(label=label, choices=choices, required=False)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("Name, pinyin, initials, phone, e-mail or code"),
+                "type": "search",
+                "autofocus": True,
+            }
+        ),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Customer.Status.choices],
+    )
+    lifecycle_stage = forms.ChoiceField(
+        label=_("Lifecycle stage"),
+        required=False,
+        choices=[("", _("All stages")), *Customer.Lifecycle.choices],
+    )
+    tag = forms.CharField(label=_("Tag"), required=False)
+    created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput)
+    created_to = forms.DateField(label=_("Created to"), required=False, widget=DateInput)
+    archived = forms.BooleanField(label=_("Archived customers"), required=False)
+
+    def __init__(self, *args: Any, actor: User, lookup: DictionaryLookup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"] = _dictionary_choice(
+            lookup, "level", _("Level"), empty=_("All levels")
+        )
+        self.fields["credit_rating"] = _dictionary_choice(
+            lookup, "credit_rating", _("Credit rating"), empty=_("All ratings")
+        )
+        self.fields["satisfaction"] = _dictionary_choice(
+            lookup, "satisfaction", _("Satisfaction"), empty=_("All")
+        )
+        self.fields["region"] = _dictionary_choice(
+            lookup, "region", _("Region"), empty=_("All regions")
+        )
+        self.fields["industry"] = _dictionary_choice(
+            lookup, "industry", _("Industry"), empty=_("All industries")
+        )
+        self.fields["account_manager"] = forms.ModelChoiceField(
+            label=_("Account manager"),
+            queryset=manager_choices(actor=actor),
+            required=False,
+            empty_label=_("All managers"),
+        )
+        self.order_fields(
+            [
+                "q",
+                "level",
+                "credit_rating",
+                "satisfaction",
+                "region",
+                "industry",
+                "account_manager",
+                "status",
+                "lifecycle_stage",
+                "tag",
+                "created_from",
+                "created_to",
+                "archived",
+            ]
+        )
+
+    def selector_filters(self) -> CustomerFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        manager = data.get("account_manager")
+        return CustomerFilters(
+            q=data.get("q", ""),
+            level=data.get("level", ""),
+            credit_rating=data.get("credit_rating", ""),
+            satisfaction=data.get("satisfaction", ""),
+            region=data.get("region", ""),
+            industry=data.get("industry", ""),
+            account_manager=manager.pk if manager else None,
+            status=data.get("status", ""),
+            lifecycle_stage=data.get("lifecycle_stage", ""),
+            tag=data.get("tag", ""),
+            created_from=data.get("created_from"),
+            created_to=data.get("created_to"),
+            archived=bool(data.get("archived")),
+        )
+
+
+class CustomerForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=Customer.Kind.choices)
+    scale = forms.ChoiceField(
+        label=_("Scale"), choices=[("", "—"), *Customer.Scale.choices], required=False
+    )
+    lifecycle_stage = forms.ChoiceField(
+        label=_("Lifecycle stage"), choices=Customer.Lifecycle.choices
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Customer.Status.choices)
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separate tags with commas."),
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    fax = forms.CharField(label=_("Fax"), required=False, max_length=30)
+    email = forms.CharField(label=_("E-mail"), required=False, max_length=254)
+    website = forms.CharField(label=_("Website"), required=False, max_length=200)
+    address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=6)
+    unified_social_credit_code = forms.CharField(
+        label=_("Unified social credit code"), required=False, max_length=18
+    )
+    registration_number = forms.CharField(
+        label=_("Business licence number"), required=False, max_length=30
+    )
+    legal_representative = forms.CharField(
+        label=_("Legal representative"), required=False, max_length=50
+    )
+    registered_capital = forms.DecimalField(
+        label=_("Registered capital (CNY)"), required=False, min_value=0, decimal_places=2
+    )
+    annual_revenue = forms.DecimalField(
+        label=_("Annual revenue (CNY)"), required=False, min_value=0, decimal_places=2
+    )
+    bank_name = forms.CharField(label=_("Bank"), required=False, max_length=100)
+    bank_account = forms.CharField(label=_("Bank account"), required=False, max_length=40)
+    tax_number = forms.CharField(label=_("Tax number"), required=False, max_length=30)
+    birthday = forms.DateField(
+        label=_("Birthday or founding date"), required=False, widget=DateInput
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    allow_duplicate = forms.BooleanField(
+        label=_("Create it anyway: it is not the same customer"), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        actor: User,
+        lookup: DictionaryLookup,
+        customer: Customer | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if customer is not None:
+            kwargs.setdefault("initial", self.initial_for(customer))
+        super().__init__(*args, **kwargs)
+        self.fields["level"] = _dictionary_choice(lookup, "level", _("Level"), empty="—")
+        self.fields["level"].required = True
+        self.fields["level"].initial = "ordinary"
+        for field, label in (
+            ("credit_rating", _("Credit rating")),
+            ("satisfaction", _("Satisfaction")),
+            ("region", _("Region")),
+            ("industry", _("Industry")),
+            ("source", _("Source")),
+        ):
+            self.fields[field] = _dictionary_choice(lookup, field, label, empty="—")
+        self.fields["account_manager"] = forms.ModelChoiceField(
+            label=_("Account manager"),
+            queryset=manager_choices(actor=actor),
+            required=False,
+            initial=actor.pk,
+        )
+        if customer is not None:
+            # Reassigning has its own action; the edit form leaves the manager alone.
+            del self.fields["account_manager"]
+            del self.fields["allow_duplicate"]
+
+    @staticmethod
+    def initial_for(customer: Customer) -> dict[str, Any]:
+        initial = {
+            name: getattr(customer, name)
+            for name in CustomerForm.base_fields
+            if hasattr(customer, name) and name not in {"tags", "allow_duplicate"}
+        }
+        initial.update({field: getattr(customer, field) for field in DICTIONARY_FIELDS})
+        initial["tags"] = ", ".join(tag.name for tag in customer.tags.all())
+        return initial
+
+    def service_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values["tags"] = [
+            t for t in values.get("tags", "").replace("，", ",").split(",") if t.strip()
+        ]
+        return values
+
+
+class ReassignForm(forms.Form):
+    account_manager = forms.ModelChoiceField(
+        label=_("New account manager"), queryset=User.objects.none()
+    )
+    customers = forms.ModelMultipleChoiceField(queryset=Customer.objects.none())
+
+    def __init__(self, *args: Any, actor: User, customers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account_manager"].queryset = manager_choices(actor=actor)  # type: ignore[attr-defined]
+        self.fields["customers"].queryset = customers  # type: ignore[attr-defined]
+
+
+class MergeForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label=_("Duplicate to merge into this customer"), queryset=Customer.objects.none()
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = candidates  # type: ignore[attr-defined]
+        self.fields["source"].label_from_instance = lambda c: f"{c.code} · {c.name}"  # type: ignore[attr-defined]
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "gender",
+            "title",
+            "mobile",
+            "office_phone",
+            "email",
+            "birthday",
+            "is_primary",
+            "notes",
+        ]
+        widgets = {"birthday": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def service_values(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class InteractionForm(forms.Form):
+    occurred_at = forms.DateTimeField(
+        label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    summary = forms.CharField(label=_("Summary"), max_length=200)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    details = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    effective = forms.BooleanField(
+        label=_("Effective communication"),
+        required=False,
+        initial=True,
+        help_text=_("Counts towards the target of two effective communications a month."),
+    )
+
+    def __init__(self, *args: Any, lookup: DictionaryLookup, contacts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"] = forms.ChoiceField(
+            label=_("Channel"), choices=lookup.choices("channel")
+        )
+        self.fields["contact"] = forms.ModelChoiceField(
+            label=_("Contact"), queryset=contacts, required=False
+        )
+        self.order_fields(["occurred_at", "channel", "contact", "summary", "place"])

@@ -1,0 +1,212 @@
+"""The customer archive: customers, their contacts and the interactions with them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.models import TimestampedModel
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(TimestampedModel):
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company")
+        INDIVIDUAL = "individual", _("Individual")
+
+    class Scale(models.TextChoices):
+        MICRO = "micro", _("Micro (under 10 staff)")
+        SMALL = "small", _("Small (10–99 staff)")
+        MEDIUM = "medium", _("Medium (100–999 staff)")
+        LARGE = "large", _("Large (1,000 staff or more)")
+
+    class Lifecycle(models.TextChoices):
+        POTENTIAL = "potential", _("Potential")
+        NEW = "new", _("New")
+        GROWING = "growing", _("Growing")
+        MATURE = "mature", _("Mature")
+        DECLINING = "declining", _("Declining")
+        CHURNED = "churned", _("Churned")
+
+    class Status(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        CHURN_WARNING = "churn_warning", _("Churn warning")
+        CHURNED = "churned", _("Churned")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.COMPANY)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
+    )
+    # Dictionary-driven values are stored as the item's code (see core.DictItem).
+    region = models.CharField(_("region"), max_length=50, blank=True, db_index=True)
+    industry = models.CharField(_("industry"), max_length=50, blank=True, db_index=True)
+    level = models.CharField(_("level"), max_length=50, default="ordinary", db_index=True)
+    credit_rating = models.CharField(_("credit rating"), max_length=50, blank=True, db_index=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=50, blank=True, db_index=True)
+    source = models.CharField(_("source"), max_length=50, blank=True)
+    scale = models.CharField(_("scale"), max_length=16, choices=Scale.choices, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
+    fax = models.CharField(_("fax"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    website = models.URLField(_("website"), blank=True)
+    unified_social_credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, db_index=True
+    )
+    registration_number = models.CharField(_("business licence number"), max_length=30, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    registered_capital = models.DecimalField(
+        _("registered capital"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    annual_revenue = models.DecimalField(
+        _("annual revenue"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+    tax_number = models.CharField(_("tax number"), max_length=30, blank=True)
+    birthday = models.DateField(_("birthday or founding date"), null=True, blank=True)
+    lifecycle_stage = models.CharField(
+        _("lifecycle stage"),
+        max_length=16,
+        choices=Lifecycle.choices,
+        default=Lifecycle.POTENTIAL,
+        db_index=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NORMAL, db_index=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, db_index=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+    )
+    # Bumped on every save: an edit made from an older version is a conflict.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # Derived, for search and duplicate detection (see customers.search).
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    search_text = models.TextField(editable=False, default="")
+    search_bigrams = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("reassign_customer", "Can reassign customers to another account manager"),
+            ("merge_customer", "Can merge duplicate customers"),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], name="customer_created_idx"),
+            models.Index(fields=["updated_at"], name="customer_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("customer-detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Contact(TimestampedModel):
+    class Gender(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
+    office_phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_primary", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(is_primary=True),
+                name="contact_one_primary",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interaction(TimestampedModel):
+    """One contact with a customer (交往记录): a call, a visit, a meeting…"""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="interactions"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+    )
+    occurred_at = models.DateTimeField(_("time"))
+    channel = models.CharField(_("channel"), max_length=50)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=200)
+    details = models.TextField(_("details"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # Only effective communications count towards the two-a-month target.
+    effective = models.BooleanField(_("effective communication"), default=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary

@@ -1,0 +1,172 @@
+"""Every read of customers, contacts and interactions, scoped to the acting user."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import User
+from guanxi.core.errors import require_perm
+from guanxi.core.roles import scope_queryset
+from guanxi.customers.models import Contact, Customer, Interaction
+from guanxi.customers.search import filter_search
+
+# Effective communications a month the handbook asks for.
+MONTHLY_TARGET = 2
+
+CUSTOMER_ORDERING = {
+    "code": "code",
+    "name": "name",
+    "level": "level",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "account_manager": "account_manager__username",
+}
+
+
+@dataclass
+class CustomerFilters:
+    q: str = ""
+    level: str = ""
+    credit_rating: str = ""
+    satisfaction: str = ""
+    region: str = ""
+    industry: str = ""
+    account_manager: int | None = None
+    status: str = ""
+    lifecycle_stage: str = ""
+    tag: str = ""
+    created_from: date | None = None
+    created_to: date | None = None
+    archived: bool = False
+
+
+def visible_customers(actor: User) -> QuerySet[Customer]:
+    """All customers ``actor`` may see, archived ones included."""
+    require_perm(actor, "customers.view_customer")
+    return scope_queryset(Customer.objects.all(), actor, owner_field="account_manager")
+
+
+def customer_list(*, actor: User, filters: CustomerFilters | None = None) -> QuerySet[Customer]:
+    f = filters or CustomerFilters()
+    customers = visible_customers(actor).filter(archived_at__isnull=not f.archived)
+    customers = customers.select_related("account_manager")
+    if f.q:
+        customers = filter_search(customers, f.q)
+    for field in ("level", "credit_rating", "satisfaction", "region", "industry", "status"):
+        value = getattr(f, field)
+        if value:
+            customers = customers.filter(**{field: value})
+    if f.lifecycle_stage:
+        customers = customers.filter(lifecycle_stage=f.lifecycle_stage)
+    if f.account_manager is not None:
+        customers = customers.filter(account_manager_id=f.account_manager)
+    if f.tag:
+        customers = customers.filter(tags__name=f.tag)
+    tz = timezone.get_current_timezone()
+    if f.created_from:
+        customers = customers.filter(
+            created_at__gte=datetime.combine(f.created_from, time.min, tzinfo=tz)
+        )
+    if f.created_to:
+        end = datetime.combine(f.created_to + timedelta(days=1), time.min, tzinfo=tz)
+        customers = customers.filter(created_at__lt=end)
+    return customers
+
+
+def customer_get(*, actor: User, pk: int, include_archived: bool = True) -> Customer:
+    """The customer if ``actor`` may see it; 404 otherwise (existence is not leaked)."""
+    customers = visible_customers(actor).select_related("account_manager", "merged_into")
+    if not include_archived:
+        customers = customers.filter(archived_at__isnull=True)
+    customer = customers.filter(pk=pk).first()
+    if customer is None:
+        raise Http404(_("No such customer."))
+    return customer
+
+
+def customer_by_code(*, actor: User, code: str) -> Customer | None:
+    return visible_customers(actor).filter(code=code).first()
+
+
+def contact_list(*, actor: User, customer: Customer) -> QuerySet[Contact]:
+    return Contact.objects.filter(customer=customer)
+
+
+def contact_get(*, actor: User, pk: int) -> Contact:
+    contact = (
+        Contact.objects.filter(customer__in=visible_customers(actor))
+        .select_related("customer__account_manager")
+        .filter(pk=pk)
+        .first()
+    )
+    if contact is None:
+        raise Http404(_("No such contact."))
+    return contact
+
+
+def interaction_list(*, actor: User, customer: Customer) -> QuerySet[Interaction]:
+    return Interaction.objects.filter(customer=customer).select_related("contact", "recorded_by")
+
+
+def interaction_get(*, actor: User, pk: int) -> Interaction:
+    interaction = (
+        Interaction.objects.filter(customer__in=visible_customers(actor))
+        .select_related("customer__account_manager", "contact")
+        .filter(pk=pk)
+        .first()
+    )
+    if interaction is None:
+        raise Http404(_("No such interaction."))
+    return interaction
+
+
+def monthly_communications(*, customer: Customer, months: int = 12) -> list[tuple[str, int]]:
+    """Effective communications per month for the last ``months`` months, oldest first."""
+    today = timezone.localdate()
+    first = date(today.year, today.month, 1)
+    for _i in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    start = datetime.combine(first, time.min, tzinfo=timezone.get_current_timezone())
+    rows = (
+        Interaction.objects.filter(customer=customer, effective=True, occurred_at__gte=start)
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["month"].strftime("%Y-%m"): row["n"] for row in rows}
+    result = []
+    month = first
+    for _i in range(months):
+        key = month.strftime("%Y-%m")
+        result.append((key, counts.get(key, 0)))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return result
+
+
+def communications_this_month(customer_ids: list[int]) -> dict[int, int]:
+    """Effective communications this month for each of these customers (one query)."""
+    today = timezone.localdate()
+    start = datetime.combine(today.replace(day=1), time.min, tzinfo=timezone.get_current_timezone())
+    rows = (
+        Interaction.objects.filter(
+            customer_id__in=customer_ids, effective=True, occurred_at__gte=start
+        )
+        .values("customer_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["customer_id"]: row["n"] for row in rows}
+
+
+def manager_choices(*, actor: User) -> QuerySet[User]:
+    """The people ``actor`` may make account managers (the same rule as check_manager)."""
+    users = scope_queryset(
+        User.objects.filter(is_active=True), actor, owner_field="pk", team_field="team"
+    )
+    return users.filter(
+        Q(role__in=["account_manager", "sales_supervisor", "administrator"]) | Q(pk=actor.pk)
+    ).order_by("username")

@@ -1,0 +1,40 @@
+"""Every write to customers, contacts and interactions. Views, the API, imports and jobs call
+these, so each business rule lives in one place."""
+
+from guanxi.customers.services.contacts import (
+    contact_create,
+    contact_delete,
+    contact_update,
+    interaction_create,
+    interaction_delete,
+    interaction_update,
+)
+from guanxi.customers.services.customers import (
+    DuplicateCustomer,
+    EditConflict,
+    customer_archive,
+    customer_create,
+    customer_reassign,
+    customer_restore,
+    customer_update,
+    find_duplicates,
+)
+from guanxi.customers.services.merge import customer_merge
+
+__all__ = [
+    "DuplicateCustomer",
+    "EditConflict",
+    "contact_create",
+    "contact_delete",
+    "contact_update",
+    "customer_archive",
+    "customer_create",
+    "customer_merge",
+    "customer_reassign",
+    "customer_restore",
+    "customer_update",
+    "find_duplicates",
+    "interaction_create",
+    "interaction_delete",
+    "interaction_update",
+]

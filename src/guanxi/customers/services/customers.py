@@ -1,0 +1,284 @@
+"""Every write to a customer record: create, edit, archive, restore, reassign."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import User
+from guanxi.core.audit import audit_create, audit_update, snapshot
+from guanxi.core.errors import field_error, require_perm, require_write
+from guanxi.core.models import AuditEntry
+from guanxi.core.roles import DataScope, data_scope, owner_in_scope
+from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.sequences import next_numbers
+from guanxi.customers.models import Customer, Tag
+from guanxi.customers.search import name_key, search_fields
+from guanxi.customers.services.fields import CUSTOMER_FIELDS, clean_customer
+
+CODE_SEQUENCE = "customer"
+CODE_PREFIX = "C"
+SEARCH_SOURCES = {"name", "code", "phone", "email", "kind"}
+
+
+class DuplicateCustomer(Exception):
+    """Raised instead of creating a customer that looks like one already on file."""
+
+    def __init__(self, matches: list[Customer]) -> None:
+        super().__init__("likely duplicate")
+        self.matches = matches
+
+
+class EditConflict(Exception):
+    """Someone saved the customer after the editor loaded it."""
+
+    def __init__(self, customer: Customer, changes: list[AuditEntry]) -> None:
+        super().__init__("edit conflict")
+        self.customer = customer
+        self.changes = changes
+
+
+def format_code(number: int) -> str:
+    return f"{CODE_PREFIX}{number:09d}"
+
+
+def new_codes(count: int) -> list[str]:
+    return [format_code(n) for n in next_numbers(CODE_SEQUENCE, count)]
+
+
+def refresh_search(customer: Customer) -> None:
+    for field, value in search_fields(
+        name=customer.name,
+        code=customer.code,
+        phone=customer.phone,
+        email=customer.email,
+        person=customer.kind == Customer.Kind.INDIVIDUAL,
+    ).items():
+        setattr(customer, field, value)
+
+
+def check_manager(actor: User, manager: User | None, field: str = "account_manager") -> None:
+    """A rep manages only their own customers; a supervisor assigns within the team."""
+    if manager is None:
+        if data_scope(actor) is DataScope.OWN:
+            raise field_error(field, _("Choose an account manager."))
+        return
+    if not manager.is_active:
+        raise field_error(
+            field, _("%(name)s is inactive and cannot manage customers.") % {"name": manager}
+        )
+    if not owner_in_scope(actor, manager):
+        raise field_error(
+            field,
+            _("You cannot assign customers to %(name)s: they are outside your team.")
+            % {"name": manager},
+        )
+
+
+def ensure_visible(actor: User, customer: Customer) -> None:
+    """Services re-check the data scope, so a job or import can't write past it."""
+    if not owner_in_scope(actor, customer.account_manager):
+        raise field_error("customer", _("This customer is outside your data scope."))
+
+
+def find_duplicates(
+    *,
+    name: str = "",
+    phone: str = "",
+    email: str = "",
+    unified_social_credit_code: str = "",
+    exclude_pk: int | None = None,
+    limit: int = 5,
+) -> list[Customer]:
+    """Customers on file with the same credit code, phone, e-mail or a near-identical name.
+
+    Deliberately not scoped: a duplicate in another team's book is still a duplicate, and
+    the warning shows only its code, name and manager.
+    """
+    conditions = Q()
+    if unified_social_credit_code:
+        conditions |= Q(unified_social_credit_code=unified_social_credit_code)
+    if phone:
+        conditions |= Q(phone=phone)
+    if email:
+        conditions |= Q(email=email)
+    key = name_key(name) if name else ""
+    if key:
+        conditions |= Q(name_key=key)
+    if not conditions:
+        return []
+    candidates = Customer.objects.filter(conditions, archived_at__isnull=True)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    return list(candidates.select_related("account_manager").order_by("pk")[:limit])
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    wanted = sorted({name.strip()[:50] for name in names if name and name.strip()})
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
+    missing = [Tag(name=name) for name in wanted if name not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
+    return [existing[name] for name in wanted]
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    actor: User,
+    account_manager: User | None = None,
+    tags: Sequence[str] = (),
+    allow_duplicate: bool = False,
+    code: str = "",
+    **values: Any,
+) -> Customer:
+    """Create a customer; a likely duplicate raises ``DuplicateCustomer`` unless allowed."""
+    require_perm(actor, "customers.add_customer")
+    require_write(actor)
+    unknown = set(values) - set(CUSTOMER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown customer fields: {sorted(unknown)}")
+    if account_manager is None and data_scope(actor) is DataScope.OWN:
+        account_manager = actor
+    check_manager(actor, account_manager)
+    cleaned = clean_customer(values, DictionaryLookup())
+    if code and Customer.objects.filter(code=code).exists():
+        raise field_error("code", _("A customer with the code %(code)s exists.") % {"code": code})
+    if not allow_duplicate:
+        matches = find_duplicates(
+            **{
+                k: cleaned.get(k, "")
+                for k in ("name", "phone", "email", "unified_social_credit_code")
+            }
+        )
+        if matches:
+            raise DuplicateCustomer(matches)
+    customer = Customer(code=code or new_codes(1)[0], account_manager=account_manager, **cleaned)
+    refresh_search(customer)
+    customer.save()
+    if tags:
+        customer.tags.set(_tags(tags))
+    audit_create(actor=actor, instance=customer)
+    return customer
+
+
+def changes_since(customer: Customer, version: int) -> list[AuditEntry]:
+    """The audit entries of saves after ``version`` (each records the version it made)."""
+    entries = AuditEntry.objects.filter(
+        model="customers.customer", object_id=str(customer.pk)
+    ).select_related("actor")
+    return [
+        entry
+        for entry in entries.order_by("at", "id")
+        if (entry.changes.get("version") or [None, 0])[1] and entry.changes["version"][1] > version
+    ]
+
+
+@transaction.atomic
+def customer_update(
+    *,
+    actor: User,
+    customer: Customer,
+    version: int | None = None,
+    tags: Sequence[str] | None = None,
+    **values: Any,
+) -> Customer:
+    """Change fields of a customer; ``version`` is the one the editor saw (stale: conflict)."""
+    require_perm(actor, "customers.change_customer")
+    require_write(actor)
+    unknown = set(values) - set(CUSTOMER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown customer fields: {sorted(unknown)}")
+    customer = (
+        Customer.objects.select_for_update().select_related("account_manager").get(pk=customer.pk)
+    )
+    ensure_visible(actor, customer)
+    if customer.is_archived:
+        raise field_error("archived_at", _("Restore this customer before changing it."))
+    if version is not None and version != customer.version:
+        raise EditConflict(customer, changes_since(customer, version))
+    cleaned = clean_customer(values, DictionaryLookup(), partial=True)
+    before = snapshot(customer)
+    for field, value in cleaned.items():
+        setattr(customer, field, value)
+    tags_before = sorted(customer.tags.values_list("name", flat=True))
+    tags_after = sorted({t.strip() for t in tags if t.strip()}) if tags is not None else tags_before
+    if snapshot(customer) == before and tags_after == tags_before:
+        return customer
+    if SEARCH_SOURCES & set(cleaned):
+        refresh_search(customer)
+    customer.version += 1
+    customer.save()
+    if tags_after != tags_before:
+        customer.tags.set(_tags(tags_after))
+    entry = audit_update(actor=actor, instance=customer, before=before)
+    if tags_after != tags_before and entry is not None:
+        entry.changes["tags"] = [tags_before, tags_after]
+        entry.save(update_fields=["changes"])
+    return customer
+
+
+@transaction.atomic
+def customer_archive(*, actor: User, customer: Customer) -> Customer:
+    """Soft delete: the customer leaves the lists but keeps its history and can be restored."""
+    require_perm(actor, "customers.delete_customer")
+    require_write(actor)
+    ensure_visible(actor, customer)
+    if customer.is_archived:
+        return customer
+    before = snapshot(customer)
+    customer.archived_at = timezone.now()
+    customer.version += 1
+    customer.save(update_fields=["archived_at", "version", "updated_at"])
+    audit_update(actor=actor, instance=customer, before=before)
+    return customer
+
+
+@transaction.atomic
+def customer_restore(*, actor: User, customer: Customer) -> Customer:
+    require_perm(actor, "customers.delete_customer")
+    require_write(actor)
+    ensure_visible(actor, customer)
+    if not customer.is_archived:
+        return customer
+    if customer.merged_into_id:
+        raise field_error(
+            "merged_into",
+            _("This customer was merged into %(target)s and cannot be restored.")
+            % {"target": customer.merged_into},
+        )
+    before = snapshot(customer)
+    customer.archived_at = None
+    customer.version += 1
+    customer.save(update_fields=["archived_at", "version", "updated_at"])
+    audit_update(actor=actor, instance=customer, before=before)
+    return customer
+
+
+@transaction.atomic
+def customer_reassign(*, actor: User, customers: Sequence[Customer], account_manager: User) -> int:
+    """Give one or many customers a new account manager; each change is audited."""
+    require_perm(actor, "customers.reassign_customer")
+    require_write(actor)
+    check_manager(actor, account_manager)
+    ids = [customer.pk for customer in customers]
+    locked = list(
+        Customer.objects.select_for_update().select_related("account_manager").filter(pk__in=ids)
+    )
+    for customer in locked:
+        ensure_visible(actor, customer)
+    moved = 0
+    for customer in locked:
+        if customer.account_manager_id == account_manager.pk:
+            continue
+        before = snapshot(customer, ["account_manager", "version"])
+        customer.account_manager = account_manager
+        customer.version += 1
+        customer.save(update_fields=["account_manager", "version", "updated_at"])
+        audit_update(actor=actor, instance=customer, before=before)
+        moved += 1
+    return moved

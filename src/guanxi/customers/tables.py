@@ -1,0 +1,85 @@
+from typing import Any
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.selectors import DictionaryLookup
+from guanxi.customers.models import Customer
+from guanxi.customers.selectors import MONTHLY_TARGET, communications_this_month
+
+STATUS_BADGES = {
+    Customer.Status.NORMAL: "text-bg-success",
+    Customer.Status.CHURN_WARNING: "text-bg-warning",
+    Customer.Status.CHURNED: "text-bg-secondary",
+}
+
+
+class CustomerTable(tables.Table):
+    select = tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={
+            "th__input": {"data-select-all": "customers"},
+            "input": {"form": "bulk", "name": "customers"},
+        },
+    )
+    code = tables.Column(verbose_name=_("Code"))
+    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    level = tables.Column(verbose_name=_("Level"))
+    region = tables.Column(verbose_name=_("Region"), orderable=False)
+    account_manager = tables.Column(
+        verbose_name=_("Account manager"), order_by=("account_manager__username",)
+    )
+    status = tables.Column(verbose_name=_("Status"), orderable=False)
+    communications = tables.Column(
+        verbose_name=_("Contacts this month"), accessor="pk", orderable=False
+    )
+    created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d")
+
+    class Meta:
+        model = Customer
+        fields = [
+            "select",
+            "code",
+            "name",
+            "level",
+            "region",
+            "account_manager",
+            "status",
+            "communications",
+            "created_at",
+        ]
+        attrs = {"class": "table table-hover align-middle text-nowrap", "id": "customer-table"}
+        empty_text = _("No customers match.")
+
+    def __init__(self, *args: Any, lookup: DictionaryLookup, selectable: bool, **kwargs: Any):
+        if not selectable:
+            kwargs["exclude"] = ["select"]
+        super().__init__(*args, **kwargs)
+        self.lookup = lookup
+        self._communications: dict[int, int] | None = None
+
+    def render_level(self, value: str) -> str:
+        return self.lookup.label("customer_level", value)
+
+    def render_region(self, value: str) -> str:
+        return self.lookup.label("region", value)
+
+    def render_account_manager(self, value: Any) -> str:
+        return value.display_name
+
+    def render_status(self, record: Customer) -> str:
+        return format_html(
+            '<span class="badge {}">{}</span>',
+            STATUS_BADGES.get(record.status, "text-bg-light"),
+            record.get_status_display(),
+        )
+
+    def render_communications(self, value: int) -> str:
+        if self._communications is None:
+            # One query for the rows on this page, not one per row.
+            ids = [row.record.pk for row in self.paginated_rows]
+            self._communications = communications_this_month(ids)
+        count = self._communications.get(value, 0)
+        badge = "text-bg-success" if count >= MONTHLY_TARGET else "text-bg-light"
+        return format_html('<span class="badge {}">{} / {}</span>', badge, count, MONTHLY_TARGET)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrdersConfig(AppConfig):
+    name = "guanxi.orders"
+    verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        from guanxi.orders import profile  # noqa: F401  (adds the orders section to the 360 view)

@@ -1,0 +1,83 @@
+"""Reads of orders, scoped through the customer's account manager."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Max, QuerySet, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import User
+from guanxi.core.errors import require_perm
+from guanxi.core.roles import scope_queryset
+from guanxi.customers.models import Customer
+from guanxi.orders.models import Order
+
+ORDER_ORDERING = {
+    "number": "number",
+    "order_date": "order_date",
+    "total": "total",
+    "status": "status",
+    "created_at": "created_at",
+}
+SALE_STATUSES = [
+    Order.Status.CONFIRMED,
+    Order.Status.SHIPPED,
+    Order.Status.COMPLETED,
+]
+
+
+@dataclass
+class OrderFilters:
+    q: str = ""
+    status: str = ""
+    customer: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def order_list(*, actor: User, filters: OrderFilters | None = None) -> QuerySet[Order]:
+    require_perm(actor, "orders.view_order")
+    f = filters or OrderFilters()
+    orders = scope_queryset(
+        Order.objects.select_related("customer"),
+        actor,
+        owner_field="customer__account_manager",
+    )
+    if f.q:
+        orders = orders.filter(number__icontains=f.q.strip())
+    if f.status:
+        orders = orders.filter(status=f.status)
+    if f.customer is not None:
+        orders = orders.filter(customer_id=f.customer)
+    if f.date_from:
+        orders = orders.filter(order_date__gte=f.date_from)
+    if f.date_to:
+        orders = orders.filter(order_date__lte=f.date_to)
+    return orders
+
+
+def order_get(*, actor: User, pk: int) -> Order:
+    order = (
+        order_list(actor=actor)
+        .select_related("customer__account_manager", "created_by")
+        .prefetch_related("lines__product")
+        .filter(pk=pk)
+        .first()
+    )
+    if order is None:
+        raise Http404(_("No such order."))
+    return order
+
+
+def order_totals(*, customer: Customer) -> dict:
+    """Count, sum and last date of the customer's sales (drafts and cancellations excluded)."""
+    totals = Order.objects.filter(customer=customer, status__in=SALE_STATUSES).aggregate(
+        count=Count("id"), amount=Sum("total"), last=Max("order_date")
+    )
+    return {
+        "count": totals["count"],
+        "amount": totals["amount"] or Decimal(0),
+        "last_order_date": totals["last"],
+    }

@@ -1,0 +1,58 @@
+"""The kinds of records that can be imported and exported, by the name the CLI and URLs use."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.transfer.engine import Importer
+from guanxi.transfer.kinds import catalog, contacts, customers, orders
+
+Exporter = Callable[..., tuple[list[str], Iterator[list[Any]]]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str | Promise
+    importer: type[Importer]
+    exporter: Exporter
+    view_permission: str
+
+
+KINDS = {
+    kind.name: kind
+    for kind in [
+        Kind(
+            "customers",
+            _("Customers"),
+            customers.CustomerImporter,
+            customers.export_rows,
+            "customers.view_customer",
+        ),
+        Kind(
+            "contacts",
+            _("Contacts"),
+            contacts.ContactImporter,
+            contacts.export_rows,
+            "customers.view_contact",
+        ),
+        Kind(
+            "products",
+            _("Products"),
+            catalog.ProductImporter,
+            catalog.export_products,
+            "catalog.view_product",
+        ),
+        Kind(
+            "inventory",
+            _("Inventory"),
+            catalog.InventoryImporter,
+            catalog.export_inventory,
+            "catalog.view_stockitem",
+        ),
+        Kind("orders", _("Orders"), orders.OrderImporter, orders.export_rows, "orders.view_order"),
+    ]
+}

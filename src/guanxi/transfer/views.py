@@ -1,0 +1,114 @@
+"""Import and export pages."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.core.selectors import DictionaryLookup
+from guanxi.customers.forms import CustomerFilterForm
+from guanxi.orders.forms import OrderFilterForm
+from guanxi.orders.selectors import OrderFilters
+from guanxi.transfer import selectors, services
+from guanxi.transfer.forms import ImportForm
+from guanxi.transfer.kinds import KINDS
+from guanxi.transfer.writers import csv_lines, write_file
+from guanxi.web.utils import AuthedRequest, require, run_service
+
+
+@require("transfer.import_data")
+def import_list(request: AuthedRequest) -> HttpResponse:
+    jobs = selectors.import_job_list(actor=request.user)[:50]
+    return render(request, "transfer/import_list.html", {"jobs": jobs})
+
+
+@require("transfer.import_data")
+def import_create(request: AuthedRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        job = run_service(
+            form,
+            lambda: services.import_job_start(
+                actor=request.user,
+                kind=data["kind"],
+                upload=data["file"],
+                dry_run=data["dry_run"],
+                skip_bad_rows=data["skip_bad_rows"],
+                create_missing_customers=data["create_missing_customers"],
+            ),
+        )
+        if job is not None:
+            return redirect(job)
+    kinds = {name: [str(c.label) for c in kind.importer.columns] for name, kind in KINDS.items()}
+    return render(request, "transfer/import_form.html", {"form": form, "kinds": kinds})
+
+
+@require("transfer.import_data")
+def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    job = selectors.import_job_get(actor=request.user, pk=pk)
+    template = "transfer/_import_status.html" if request.htmx else "transfer/import_detail.html"
+    return render(request, template, {"job": job})
+
+
+@require("transfer.import_data")
+def import_errors(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
+    job = selectors.import_job_get(actor=request.user, pk=pk)
+    header = [_("Row"), _("Column"), _("Problem"), _("Kind")]
+    rows = [[e["row"], e["column"], e["message"], _("Error")] for e in job.errors] + [
+        [w["row"], w["column"], w["message"], _("Warning")] for w in job.warnings
+    ]
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response
+
+
+@require("transfer.export_data")
+def export(request: AuthedRequest, kind: str) -> HttpResponse:
+    chosen = KINDS.get(kind)
+    if chosen is None:
+        messages.error(request, _("Nothing can be exported under that name."))
+        return redirect("home")
+    services.check_export(request.user, chosen)
+    if kind == "customers":
+        form = CustomerFilterForm(request.GET, actor=request.user, lookup=DictionaryLookup())
+        header, rows = chosen.exporter(request.user, form.selector_filters())
+    elif kind == "orders":
+        order_form = OrderFilterForm(request.GET)
+        data = order_form.cleaned_data if order_form.is_valid() else {}
+        header, rows = chosen.exporter(
+            request.user,
+            OrderFilters(
+                q=data.get("q", ""),
+                status=data.get("status", ""),
+                customer=data.get("customer"),
+                date_from=data.get("date_from"),
+                date_to=data.get("date_to"),
+            ),
+        )
+    else:
+        header, rows = chosen.exporter(request.user)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if request.GET.get("format") == "xlsx":
+        # openpyxl's write-only mode streams rows to a temporary file, not to memory.
+        descriptor, name = tempfile.mkstemp(suffix=".xlsx")
+        os.close(descriptor)
+        path = Path(name)
+        write_file(path, header, rows)
+        response = FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=f"{kind}-{stamp}.xlsx",
+        )
+        path.unlink()
+        return response
+    streaming = StreamingHttpResponse(
+        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    streaming["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.csv"'
+    return streaming

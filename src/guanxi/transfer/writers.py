@@ -1,0 +1,52 @@
+"""Writing exports: CSV (UTF-8 with BOM, so Excel opens Chinese correctly) or XLSX, streamed."""
+
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    """CSV text a line at a time, for a streaming HTTP response."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([_plain(v) for v in row])
+
+
+def write_file(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
+    """Write ``rows`` to ``path`` (.csv or .xlsx by its suffix); return the number of rows."""
+    count = 0
+    if path.suffix.lower() == ".xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append(header)
+        for row in rows:
+            sheet.append([float(v) if isinstance(v, Decimal) else _plain(v) for v in row])
+            count += 1
+        workbook.save(path)
+        return count
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_plain(v) for v in row])
+            count += 1
+    return count
