@@ -1,4 +1,5 @@
-"""The ``guanxi`` console script: serve, worker, migrate, createadmin, demo, init, check."""
+"""The ``guanxi`` console script: serve, worker, migrate, createadmin, demo, init, import,
+export, check."""
 
 import argparse
 import io
@@ -113,6 +114,99 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(json.dumps({"created": counts, "seed": args.seed, "seconds": seconds}))
     else:
         print(f"demo data (seed {args.seed}): created {_summary(counts)} in {seconds}s")
+    return 0
+
+
+def _acting_user(username: str | None) -> Any:
+    """The user a command acts as: ``--user``, else the first active administrator."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from guanxi.accounts.models import User
+    from guanxi.core.roles import Role
+
+    users = User.objects.filter(is_active=True)
+    if username:
+        user = users.filter(username=username).first()
+        if user is None:
+            raise ValueError(f"no active user is called {username!r}")
+    else:
+        user = users.filter(role=Role.ADMINISTRATOR).order_by("pk").first()
+        if user is None:
+            raise ValueError("no active administrator; pass --user")
+    translation.activate(user.language or settings.LANGUAGE_CODE)
+    return user
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from guanxi.transfer.engine import ImportOptions
+    from guanxi.transfer.services import import_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"{args.file}: no such file")
+    user = _acting_user(args.user)
+    # A bar on a terminal only; scripts reading --json get clean output.
+    with tqdm(
+        total=100, unit="%", desc=f"import {args.kind}", disable=None, file=sys.stderr
+    ) as bar:
+
+        def progress(fraction: float, result: Any) -> None:
+            bar.update(round(fraction * 100) - bar.n)
+            bar.set_postfix(rows=result.rows, errors=result.error_count, refresh=False)
+
+        result = import_file(
+            actor=user,
+            kind=args.kind,
+            path=path,
+            options=ImportOptions(
+                dry_run=args.dry_run,
+                skip_bad_rows=args.skip_bad_rows,
+                create_missing_customers=args.create_missing_customers,
+            ),
+            on_progress=progress,
+        )
+    failed = bool(result.errors) and not args.skip_bad_rows
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
+    else:
+        for error in result.errors[:20]:
+            print(f"row {error['row']}, {error['column']}: {error['message']}", file=sys.stderr)
+        if result.error_count > 20:
+            print(f"… and {result.error_count - 20} more errors", file=sys.stderr)
+        mode = "dry run: would have " if args.dry_run else ""
+        print(
+            f"{mode}created {result.created}, updated {result.updated}, "
+            f"skipped {result.skipped} of {result.rows} rows"
+        )
+    if failed:
+        return _fail(f"{result.error_count} rows have errors; nothing was imported")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from guanxi.transfer.services import check_export, kind_for
+    from guanxi.transfer.writers import write_file
+
+    path = Path(args.file)
+    if path.suffix.lower() not in {".csv", ".xlsx"}:
+        return _fail(f"{args.file}: name the file .csv or .xlsx")
+    user = _acting_user(args.user)
+    kind = kind_for(args.kind)
+    check_export(user, kind)
+    header, rows = kind.exporter(user)
+    count = write_file(path, header, rows)
+    print(
+        json.dumps({"rows": count, "file": str(path)})
+        if args.json
+        else f"exported {count} rows to {path}"
+    )
     return 0
 
 
@@ -254,6 +348,34 @@ def build_parser() -> argparse.ArgumentParser:
         "First run: migrate, then on an empty database an administrator and demo data.",
     )
 
+    kinds = ["customers", "contacts", "products", "inventory", "orders"]
+    importer = add(
+        "import",
+        cmd_import,
+        "Import a CSV or XLSX file; headers may be Chinese or English.",
+    )
+    importer.add_argument("kind", choices=kinds)
+    importer.add_argument("file")
+    importer.add_argument("--dry-run", action="store_true", help="check and count, change nothing")
+    importer.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the good rows (default: one bad row means nothing is written)",
+    )
+    importer.add_argument(
+        "--create-missing-customers",
+        action="store_true",
+        help="orders: create customers whose code is unknown",
+    )
+    importer.add_argument("--user", help="act as this user (default: the first administrator)")
+    importer.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    exporter = add("export", cmd_export, "Export records to a .csv or .xlsx file.")
+    exporter.add_argument("kind", choices=kinds)
+    exporter.add_argument("file")
+    exporter.add_argument("--user", help="act as this user (default: the first administrator)")
+    exporter.add_argument("--json", action="store_true", help="print the row count as JSON")
+
     check = add("check", cmd_check, "Check the configuration, database, queue and worker.")
     check.add_argument("--deploy", action="store_true", help="also run Django's deployment checks")
     check.add_argument("--json", action="store_true", help="print the report on one line")
@@ -264,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command != "serve":
         _setup_django()
-    from django.core.exceptions import ValidationError
+    from django.core.exceptions import PermissionDenied, ValidationError
     from django.core.management.base import CommandError, SystemCheckError
     from django.db import DatabaseError
 
@@ -275,6 +397,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemCheckError as error:
         print(error, file=sys.stderr)
         return _fail("system checks failed")
+    except PermissionDenied as error:
+        return _fail(str(error) or "permission denied")
     except (CommandError, DatabaseError, ValueError, OSError) as error:
         return _fail(
             str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

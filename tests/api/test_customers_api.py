@@ -142,7 +142,9 @@ class TestCustomerCreate:
         assert forced.status_code == 201
 
     def test_same_phone_is_a_duplicate(self, people: People, book: Book) -> None:
-        response = post(bearer_for(people.rep_west), URL, {"name": "别的公司", "phone": "01088886666"})
+        response = post(
+            bearer_for(people.rep_west), URL, {"name": "别的公司", "phone": "01088886666"}
+        )
         assert response.status_code == 409
         assert response.json()["duplicates"][0]["name"] == "北京华信科技有限公司"
 
@@ -164,7 +166,10 @@ class TestCustomerUpdate:
         self, people: People, book: Book
     ) -> None:
         rep, supervisor = bearer_for(people.rep_east), bearer_for(people.sup_east)
-        assert patch(supervisor, f"{URL}/{book.east.pk}", {"level": "major", "version": 1}).status_code == 200
+        assert (
+            patch(supervisor, f"{URL}/{book.east.pk}", {"level": "major", "version": 1}).status_code
+            == 200
+        )
         response = patch(rep, f"{URL}/{book.east.pk}", {"level": "partner", "version": 1})
         assert response.status_code == 409
         body = response.json()
@@ -240,12 +245,14 @@ class TestContactsAndInteractions:
         client = bearer_for(people.rep_east)
         url = f"{URL}/{book.east.pk}/interactions"
         now = timezone.now().isoformat()
-        created = post(
-            client, url, {"occurred_at": now, "channel": "拜访", "summary": "季度回访"}
-        )
+        created = post(client, url, {"occurred_at": now, "channel": "拜访", "summary": "季度回访"})
         assert created.status_code == 201, created.content
         assert created.json()["channel"] == "visit"
-        post(client, url, {"occurred_at": now, "channel": "phone", "summary": "报价", "effective": False})
+        post(
+            client,
+            url,
+            {"occurred_at": now, "channel": "phone", "summary": "报价", "effective": False},
+        )
         profile = client.get(f"{URL}/{book.east.pk}/360").json()
         section = profile["sections"]["interactions"]
         assert section["this_month"] == 1

@@ -88,8 +88,12 @@ class Importer:
         self.actor = actor
         self.options = options
         self.result = result
+        # The file's own header for each field, so errors name the column the user sees.
+        self.headers: dict[str, str] = {}
 
     def label(self, field_name: str) -> str:
+        if field_name in self.headers:
+            return self.headers[field_name]
         for column in self.columns:
             if column.field == field_name:
                 return str(column.label)
@@ -130,6 +134,7 @@ def run_import(
             result.add_error(problem["row"], problem["column"], problem["message"])
         return result
     importer = importer_class(actor, options, result)
+    importer.headers = {name: reader.header[index] for name, index in positions.items()}
 
     def flush(batch: list[ParsedRow]) -> None:
         write = options.skip_bad_rows or result.error_count == 0
@@ -156,6 +161,8 @@ def run_import(
         failed = result.error_count > 0 and not options.skip_bad_rows
         if options.dry_run or failed:
             transaction.set_rollback(True)
+    result.errors.sort(key=lambda error: error["row"])
+    result.warnings.sort(key=lambda warning: warning["row"])
     if failed:
         result.created = result.updated = 0
         result.skipped = result.rows

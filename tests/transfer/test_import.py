@@ -1,0 +1,218 @@
+import json
+from decimal import Decimal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import translation
+from openpyxl import Workbook
+
+from guanxi.catalog.models import StockItem
+from guanxi.cli import main
+from guanxi.core.models import AuditEntry
+from guanxi.customers.models import Contact, Customer
+from guanxi.orders.models import Order
+from guanxi.transfer.engine import ImportOptions
+from guanxi.transfer.services import import_file
+from tests.conftest import Book, People
+from tests.factories import CustomerFactory, ProductFactory, WarehouseFactory
+
+CUSTOMERS_ZH = """客户编号,客户名称,客户等级,地区,电话,邮箱,统一社会信用代码,客户经理,标签
+,杭州云栖信息技术有限公司,大客户,浙江,0571-88886666,info@yunqi.cn,91350100M000100Y43,rep_east,"VIP,华东"
+,深圳南山电子有限公司,普通客户,广东,13800138000,,,rep_east,
+"""
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def run(user, kind, path, **options):  # type: ignore[no-untyped-def]
+    return import_file(actor=user, kind=kind, path=path, options=ImportOptions(**options))
+
+
+@pytest.mark.django_db
+class TestCustomerImport:
+    def test_it_imports_chinese_headers_labels_and_tags(
+        self, people: People, tmp_path: Path
+    ) -> None:
+        result = run(people.sup_east, "customers", write(tmp_path, "c.csv", CUSTOMERS_ZH))
+        assert result.as_dict() | {"warnings": []} == {
+            "created": 2,
+            "updated": 0,
+            "skipped": 0,
+            "errors": [],
+            "warnings": [],
+            "rows": 2,
+            "dry_run": False,
+            "written": True,
+        }
+        yunqi = Customer.objects.get(name="杭州云栖信息技术有限公司")
+        assert (yunqi.level, yunqi.region, yunqi.phone) == ("major", "zhejiang", "0571-88886666")
+        assert yunqi.account_manager == people.rep_east
+        assert sorted(yunqi.tags.values_list("name", flat=True)) == ["VIP", "华东"]
+        assert yunqi.code.startswith("C") and "yqxxjs" in yunqi.search_text
+
+    def test_one_bad_row_means_nothing_is_written(self, people: People, tmp_path: Path) -> None:
+        text = CUSTOMERS_ZH + ",坏公司,VIP,火星,123,not-mail,,,\n"
+        result = run(people.sup_east, "customers", write(tmp_path, "c.csv", text))
+        assert result.created == 0 and result.skipped == 3 and not result.written
+        assert {(e["row"], e["column"]) for e in result.errors} == {
+            (4, "客户等级"),
+            (4, "地区"),
+            (4, "电话"),
+            (4, "邮箱"),
+        }
+        assert not Customer.objects.exists()
+
+    def test_skip_bad_rows_imports_the_rest(self, people: People, tmp_path: Path) -> None:
+        text = CUSTOMERS_ZH + ",坏公司,VIP,,,,,,\n"
+        result = run(
+            people.sup_east, "customers", write(tmp_path, "c.csv", text), skip_bad_rows=True
+        )
+        assert (result.created, result.skipped, len(result.errors)) == (2, 1, 1)
+        assert result.errors[0]["row"] == 4
+        assert Customer.objects.count() == 2
+
+    def test_a_dry_run_counts_but_changes_nothing(self, people: People, tmp_path: Path) -> None:
+        result = run(
+            people.sup_east, "customers", write(tmp_path, "c.csv", CUSTOMERS_ZH), dry_run=True
+        )
+        assert (result.created, result.dry_run, result.written) == (2, True, False)
+        assert not Customer.objects.exists()
+
+    def test_reimport_upserts_by_code(self, people: People, book: Book, tmp_path: Path) -> None:
+        text = f"code,name,satisfaction,phone\n{book.east.code},,5,\n"
+        result = run(people.rep_east, "customers", write(tmp_path, "c.csv", text))
+        assert (result.created, result.updated) == (0, 1)
+        east = Customer.objects.get(pk=book.east.pk)
+        # Empty cells leave values alone.
+        assert (east.name, east.satisfaction, east.phone) == (
+            "北京华信科技有限公司",
+            "5",
+            "010-88886666",
+        )
+        assert east.version == 2
+        entry = AuditEntry.objects.get(object_id=str(east.pk), action="update")
+        assert entry.changes["satisfaction"] == ["", "5"]
+
+    def test_a_rep_imports_into_their_own_book_only(
+        self, people: People, book: Book, tmp_path: Path
+    ) -> None:
+        text = f"code,name,account_manager\n{book.west.code},x,\n,新公司,rep_east2\n,另一家公司,\n"
+        result = run(
+            people.rep_east, "customers", write(tmp_path, "c.csv", text), skip_bad_rows=True
+        )
+        assert [(e["row"], e["column"]) for e in result.errors] == [
+            (2, "code"),
+            (3, "account_manager"),
+        ]
+        assert Customer.objects.get(name="另一家公司").account_manager == people.rep_east
+
+    def test_duplicates_warn(self, people: People, book: Book, tmp_path: Path) -> None:
+        text = "名称,电话\n北京华信科技股份有限公司,\n别的公司,010-88886666\n"
+        result = run(people.admin, "customers", write(tmp_path, "c.csv", text))
+        assert [(w["row"], w["column"]) for w in result.warnings] == [(2, "名称"), (3, "电话")]
+        assert book.east.code in result.warnings[0]["message"]
+        assert result.created == 2
+
+    def test_missing_required_column(self, people: People, tmp_path: Path) -> None:
+        result = run(people.admin, "customers", write(tmp_path, "c.csv", "电话\n010-88886666\n"))
+        assert result.errors == [
+            {
+                "row": 1,
+                "column": "Name",
+                "message": "The file has no “Name” column (also accepted: name, 客户名称, 名称, "
+                "公司名称, customer name).",
+            }
+        ]
+
+    def test_gb18030_and_xlsx(self, people: People, tmp_path: Path) -> None:
+        gbk = write(tmp_path, "gbk.csv", "客户名称,地区\n成都天府软件有限公司,四川\n", "gb18030")
+        assert run(people.admin, "customers", gbk).created == 1
+        workbook = Workbook()
+        workbook.active.append(["客户名称", "注册资金", "成立日期"])
+        workbook.active.append(["西安古城文化传媒有限公司", 5000000, "2001-05-01"])
+        path = tmp_path / "c.xlsx"
+        workbook.save(path)
+        assert run(people.admin, "customers", path).created == 1
+        xian = Customer.objects.get(name="西安古城文化传媒有限公司")
+        assert xian.registered_capital == Decimal("5000000.00")
+        assert str(xian.birthday) == "2001-05-01"
+
+    def test_service_staff_cannot_import_customers(self, people: People, tmp_path: Path) -> None:
+        with pytest.raises(PermissionDenied):
+            run(people.service_east, "customers", write(tmp_path, "c.csv", CUSTOMERS_ZH))
+
+
+@pytest.mark.django_db
+class TestOtherKinds:
+    def test_contacts_by_customer_code(self, people: People, book: Book, tmp_path: Path) -> None:
+        text = f"客户编号,姓名,手机,主联系人\n{book.east.code},张三,13812345678,\n{book.east.code},李四,,是\n{book.west.code},王五,,\n"
+        result = run(
+            people.rep_east, "contacts", write(tmp_path, "c.csv", text), skip_bad_rows=True
+        )
+        assert result.created == 2
+        assert result.errors[0]["row"] == 4
+        primary = Contact.objects.filter(customer=book.east, is_primary=True)
+        assert [c.name for c in primary] == ["李四"]
+
+    def test_inventory_never_negative(self, people: People, tmp_path: Path) -> None:
+        product, warehouse = ProductFactory(code="P1"), WarehouseFactory(code="W1")
+        text = "产品编号,仓库编号,货位,数量\nP1,W1,A-01,10\nP1,W1,A-02,-3\nP9,W1,,1\n"
+        result = run(people.admin, "inventory", write(tmp_path, "s.csv", text), skip_bad_rows=True)
+        assert result.created == 1
+        assert [(e["row"], e["column"], e["message"]) for e in result.errors] == [
+            (3, "数量", "This cannot be negative."),
+            (4, "产品编号", "No product has the code “P9”."),
+        ]
+        assert StockItem.objects.get(product=product, warehouse=warehouse).quantity == 10
+
+    def test_orders_with_missing_customers_created(
+        self, people: People, book: Book, tmp_path: Path
+    ) -> None:
+        ProductFactory(code="P1", price="50.00")
+        text = (
+            "customer code,order date,amount,product,quantity\n"
+            f"{book.east.code},2026-01-05,1200,,\n"
+            "NEW-1,2026/02/01,,P1,3\n"
+        )
+        path = write(tmp_path, "o.csv", text)
+        refused = run(people.admin, "orders", path)
+        assert refused.errors[0]["message"] == "No customer you may see has the code “NEW-1”."
+        result = run(people.admin, "orders", path, create_missing_customers=True)
+        assert result.created == 2
+        new = Order.objects.get(customer__code="NEW-1")
+        assert new.total == Decimal("150.00")
+        assert new.lines.get().quantity == 3
+
+
+@pytest.mark.django_db
+def test_cli_import_json_and_export(people: People, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    CustomerFactory(name="已有客户", account_manager=people.rep_east)
+    path = write(tmp_path, "c.csv", CUSTOMERS_ZH + ",坏公司,VIP,,,,,,\n")
+    assert main(["import", "customers", str(path), "--json", "--user", "sup_east"]) == 1
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert (report["created"], report["skipped"]) == (0, 3)
+    assert report["errors"][0]["row"] == 4
+    assert "nothing was imported" in err
+    assert (
+        main(["import", "customers", str(path), "--json", "--skip-bad-rows", "--user", "sup_east"])
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["created"] == 2
+    target = tmp_path / "out.xlsx"
+    assert main(["export", "customers", str(target), "--user", "rep_east", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"rows": 3, "file": str(target)}
+    assert main(["export", "customers", str(target), "--user", "nobody"]) == 1
+    assert capsys.readouterr().err == "guanxi: error: no active user is called 'nobody'\n"
