@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 from guanxi.accounts.models import Team, User
+from guanxi.catalog.models import Product, StockItem, Warehouse
+from guanxi.core.models import Sequence
+from guanxi.customers.models import Contact, Customer, Interaction
+from guanxi.orders.models import Order, OrderLine
 from guanxi.cli import main
 from guanxi.demo.generate import generate
 
@@ -82,24 +86,60 @@ def test_redis_backs_the_queue_when_configured(tmp_path: Path) -> None:
     assert report["queue"] == {"ok": True, "backend": "RedisHuey", "pending": 0}
 
 
-def test_demo_is_deterministic_per_seed(db: None) -> None:
-    counts = generate(customers=600, seed=7, password="demo-pass-1")
-    assert counts == {"teams": 4, "users": 14}
-    first = list(User.objects.order_by("pk").values_list("username", "last_name", "mobile", "role"))
+DEMO_COUNTS = {
+    "teams": 4,
+    "users": 14,
+    "products": 20,
+    "stock items": 36,
+    "customers": 600,
+    "contacts": 1033,
+    "interactions": 1191,
+    "orders": 6286,
+}
+
+
+def _demo_snapshot() -> tuple[list, list, list]:
+    users = list(User.objects.order_by("pk").values_list("username", "last_name", "mobile", "role"))
+    customers = list(
+        Customer.objects.order_by("code").values_list(
+            "code", "name", "level", "account_manager__username", "status"
+        )
+    )
+    orders = list(
+        Order.objects.order_by("number").values_list(
+            "number", "customer__code", "order_date", "total"
+        )
+    )
+    return users, customers, orders
+
+
+def _wipe() -> None:
+    for model in (OrderLine, Order, Interaction, Contact, Customer, StockItem, Product, Warehouse):
+        model.objects.all().delete()
     User.objects.all().delete()
     Team.objects.all().delete()
+    Sequence.objects.all().delete()
+
+
+def test_demo_is_deterministic_per_seed(db: None) -> None:
+    assert generate(customers=600, seed=7, password="demo-pass-1") == DEMO_COUNTS
+    first = _demo_snapshot()
+    _wipe()
     generate(customers=600, seed=7, password="demo-pass-1")
-    again = list(User.objects.order_by("pk").values_list("username", "last_name", "mobile", "role"))
-    assert first == again
+    assert _demo_snapshot() == first
     assert generate(customers=600, seed=7, password="demo-pass-1") == {"teams": 4, "users": 0}
-    mobiles = [row[2] for row in first]
-    assert all(len(m) == 11 and m.startswith("1") for m in mobiles)
-    roles = [row[3] for row in first]
+    users, customers, orders = first
+    assert all(len(row[2]) == 11 and row[2].startswith("1") for row in users)
+    roles = [row[3] for row in users]
     assert roles.count("sales_supervisor") == 3
     assert roles.count("account_manager") == 6
     assert roles.count("service_staff") == 3
     assert roles.count("executive") == 2
     assert Team.objects.get(name="华东销售部").supervisor.role == "sales_supervisor"
+    # Every customer has a manager and exactly one primary contact; every order has its line.
+    assert all(row[3] for row in customers)
+    assert Contact.objects.filter(is_primary=True).count() == 600
+    assert OrderLine.objects.count() == len(orders)
 
 
 def test_demo_refuses_a_negative_size(db: None, capsys) -> None:  # type: ignore[no-untyped-def]

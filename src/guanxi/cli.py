@@ -105,10 +105,18 @@ def _demo_password() -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from guanxi.demo.generate import generate
 
     started = time.perf_counter()
-    counts = generate(customers=args.customers, seed=args.seed, password=_demo_password())
+    with tqdm(total=100, unit="%", desc="demo", disable=None, file=sys.stderr) as bar:
+        counts = generate(
+            customers=args.customers,
+            seed=args.seed,
+            password=_demo_password(),
+            on_progress=lambda fraction: bar.update(round(fraction * 100) - bar.n),
+        )
     seconds = round(time.perf_counter() - started, 2)
     if args.json:
         print(json.dumps({"created": counts, "seed": args.seed, "seconds": seconds}))

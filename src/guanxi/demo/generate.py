@@ -8,6 +8,8 @@ from typing import Any
 from django.db import transaction
 
 from guanxi.accounts.demo import generate_people
+from guanxi.catalog.demo import generate_catalog
+from guanxi.customers.demo import generate_customers
 
 
 @dataclass
@@ -18,18 +20,28 @@ class DemoContext:
     # What each step made, for the steps after it and for the summary.
     made: dict[str, Any] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    # Called with the fraction done, for a progress bar on long runs.
+    on_progress: Callable[[float], None] | None = None
 
 
 Step = Callable[[DemoContext], None]
-STEPS: list[Step] = [generate_people]
+STEPS: list[Step] = [generate_people, generate_catalog, generate_customers]
 
 
 @transaction.atomic
-def generate(*, customers: int = 500, seed: int = 2026, password: str) -> dict[str, int]:
+def generate(
+    *,
+    customers: int = 500,
+    seed: int = 2026,
+    password: str,
+    on_progress: Callable[[float], None] | None = None,
+) -> dict[str, int]:
     """Load demo data; the same seed gives the same data, and running it again adds nothing."""
     if customers < 0:
         raise ValueError("customers must be zero or more")
-    context = DemoContext(rng=random.Random(seed), customers=customers, password=password)
+    context = DemoContext(
+        rng=random.Random(seed), customers=customers, password=password, on_progress=on_progress
+    )
     for step in STEPS:
         step(context)
     return context.counts
