@@ -10,11 +10,11 @@ import pytest
 
 from guanxi.accounts.models import Team, User
 from guanxi.catalog.models import Product, StockItem, Warehouse
+from guanxi.cli import main
 from guanxi.core.models import Sequence
 from guanxi.customers.models import Contact, Customer, Interaction
-from guanxi.orders.models import Order, OrderLine
-from guanxi.cli import main
 from guanxi.demo.generate import generate
+from guanxi.orders.models import Order, OrderLine
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 import json
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -157,7 +157,12 @@ class TestCustomerImport:
 @pytest.mark.django_db
 class TestOtherKinds:
     def test_contacts_by_customer_code(self, people: People, book: Book, tmp_path: Path) -> None:
-        text = f"客户编号,姓名,手机,主联系人\n{book.east.code},张三,13812345678,\n{book.east.code},李四,,是\n{book.west.code},王五,,\n"
+        text = (
+            "客户编号,姓名,手机,主联系人\n"
+            f"{book.east.code},张三,13812345678,\n"
+            f"{book.east.code},李四,,是\n"
+            f"{book.west.code},王五,,\n"
+        )
         result = run(
             people.rep_east, "contacts", write(tmp_path, "c.csv", text), skip_bad_rows=True
         )

@@ -94,7 +94,9 @@ def customer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = form.service_values()
         values.pop("allow_duplicate", None)
-        changed = {name: values[name] for name in form.changed_data if name in values}
+        changed = {
+            name: values[name] for name in form.changed_data if name in values and name != "version"
+        }
         try:
             updated = run_service(
                 form,

@@ -16,7 +16,7 @@ from guanxi.orders.forms import LineFormSet, OrderFilterForm, OrderForm
 from guanxi.orders.models import Order
 from guanxi.orders.selectors import OrderFilters
 from guanxi.orders.tables import OrderTable
-from guanxi.web.utils import AuthedRequest, require, run_service
+from guanxi.web.utils import AuthedRequest, require
 
 PAGE_SIZE = 25
 
@@ -122,19 +122,12 @@ def order_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     order = selectors.order_get(actor=request.user, pk=pk)
     if request.method == "POST" and "status" in request.POST and len(request.POST) <= 2:
         # The status buttons on the order page post only the new status.
-        form = OrderForm(initial={})
-        updated = run_service(
-            form,
-            lambda: services.order_update(
+        try:
+            updated = services.order_update(
                 actor=request.user, order=order, status=request.POST["status"]
-            ),
-        )
-        if updated is None:
-            messages.error(
-                request,
-                " ".join(str(e) for e in form.non_field_errors())
-                or _("The order could not be changed."),
             )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(
                 request,
