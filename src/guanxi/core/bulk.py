@@ -17,7 +17,7 @@ SQLITE_CHUNK = 5000
 def copy_rows(model: type[models.Model], fields: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
     """Insert ``rows`` into ``model``'s table as fast as the database allows; return the count."""
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = [model._meta.get_field(name).column for name in fields]
+    columns = [str(model._meta.get_field(name).column) for name in fields]  # type: ignore[union-attr]
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     count = 0
     with connection.cursor() as cursor:
@@ -43,7 +43,7 @@ def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
         if isinstance(value, Decimal):
             converted.append(str(value))
         elif isinstance(value, datetime):
-            converted.append(connection.ops.adapt_datetimefield_value(value))
+            converted.append(str(connection.ops.adapt_datetimefield_value(value)))
         elif isinstance(value, date):
             converted.append(value.isoformat())
         else:

@@ -175,7 +175,7 @@ def interaction_events(customer: Customer, actor: User, limit: int) -> list[Time
             kind="interaction",
             title=i.summary,
             detail=i.place,
-            url=reverse("interaction-edit", args=[i.pk]),
+            url=reverse("customer-detail", args=[customer.pk]) + "#section-interactions",
         )
         for i in customer.interactions.all()[:limit]
     ]

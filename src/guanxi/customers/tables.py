@@ -8,7 +8,7 @@ from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import MONTHLY_TARGET, communications_this_month
 
-STATUS_BADGES = {
+STATUS_BADGES: dict[str, str] = {
     Customer.Status.NORMAL: "text-bg-success",
     Customer.Status.CHURN_WARNING: "text-bg-warning",
     Customer.Status.CHURNED: "text-bg-secondary",

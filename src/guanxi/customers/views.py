@@ -173,7 +173,7 @@ def customer_reassign(request: AuthedRequest) -> HttpResponse:
     form = ReassignForm(request.POST, actor=request.user, customers=visible)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
     else:
         try:
             moved = services.customer_reassign(

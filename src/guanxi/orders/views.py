@@ -90,8 +90,8 @@ def order_create(request: AuthedRequest) -> HttpResponse:
     formset = LineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
-        customer = customer_by_code(actor=request.user, code=data["customer_code"].strip())
-        if customer is None:
+        found = customer_by_code(actor=request.user, code=data["customer_code"].strip())
+        if found is None:
             form.add_error(
                 "customer_code",
                 _("No customer you may see has the code %(code)s.")
@@ -101,7 +101,7 @@ def order_create(request: AuthedRequest) -> HttpResponse:
             try:
                 order = services.order_create(
                     actor=request.user,
-                    customer=customer,
+                    customer=found,
                     order_date=data["order_date"],
                     status=data["status"],
                     delivery_address=data["delivery_address"],

@@ -40,9 +40,9 @@ def map_header(header: list[str], columns: list[Column]) -> dict[str, int]:
             lookup.setdefault(key, column)
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
-        column = lookup.get(header_key(title))
-        if column is not None and column.field not in positions:
-            positions[column.field] = index
+        match = lookup.get(header_key(title))
+        if match is not None and match.field not in positions:
+            positions[match.field] = index
     missing = [c for c in columns if c.required and c.field not in positions]
     if missing:
         raise HeaderError(

@@ -51,5 +51,11 @@ class ImportJob(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name}"
 
+    @property
+    def kind_label(self) -> str:
+        from guanxi.transfer.kinds import KINDS
+
+        return str(KINDS[self.kind].label) if self.kind in KINDS else self.kind
+
     def get_absolute_url(self) -> str:
         return reverse("import-detail", args=[self.pk])

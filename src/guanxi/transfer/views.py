@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,14 +46,17 @@ def import_create(request: AuthedRequest) -> HttpResponse:
         )
         if job is not None:
             return redirect(job)
-    kinds = {name: [str(c.label) for c in kind.importer.columns] for name, kind in KINDS.items()}
+    kinds = {
+        str(kind.label): [str(c.label) for c in kind.importer.columns] for kind in KINDS.values()
+    }
     return render(request, "transfer/import_form.html", {"form": form, "kinds": kinds})
 
 
 @require("transfer.import_data")
 def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get(actor=request.user, pk=pk)
-    template = "transfer/_import_status.html" if request.htmx else "transfer/import_detail.html"
+    partial = getattr(request, "htmx", False)
+    template = "transfer/_import_status.html" if partial else "transfer/import_detail.html"
     return render(request, template, {"job": job})
 
 
@@ -69,7 +73,7 @@ def import_errors(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
 
 
 @require("transfer.export_data")
-def export(request: AuthedRequest, kind: str) -> HttpResponse:
+def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
     chosen = KINDS.get(kind)
     if chosen is None:
         messages.error(request, _("Nothing can be exported under that name."))

@@ -3,9 +3,10 @@
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 
 from guanxi.core import validators
@@ -65,6 +66,10 @@ CUSTOMER_FIELDS = (
 REQUIRED_CUSTOMER_FIELDS = ("name",)
 
 
+def model_field(model: type[models.Model], name: str) -> models.Field:
+    return cast(models.Field, model._meta.get_field(name))
+
+
 def _choice(field: str, value: Any, choices: Any) -> str:
     text = str(value).strip()
     lowered = text.lower()
@@ -116,7 +121,7 @@ def clean_value(field: str, value: Any, lookup: DictionaryLookup) -> Any:
                 _("“%(value)s” is not in the dictionary. Choose from: %(choices)s.")
                 % {
                     "value": text,
-                    "choices": ", ".join(lookup.labels.get(DICTIONARY_FIELDS[field], {})),
+                    "choices": ", ".join(lookup.labels.get(DICTIONARY_FIELDS[field], {}).values()),
                 }
             )
         return code
@@ -124,7 +129,7 @@ def clean_value(field: str, value: Any, lookup: DictionaryLookup) -> Any:
         if value in (None, "") and field == "scale":
             return ""
         if value in (None, ""):
-            return Customer._meta.get_field(field).get_default()
+            return model_field(Customer, field).get_default()
         return _choice(field, value, CHOICE_FIELDS[field])
     if field in DECIMAL_FIELDS:
         return _decimal(value)
@@ -133,7 +138,7 @@ def clean_value(field: str, value: Any, lookup: DictionaryLookup) -> Any:
     text = "" if value is None else str(value).strip()
     if field in TEXT_CLEANERS:
         return TEXT_CLEANERS[field](text)
-    max_length = Customer._meta.get_field(field).max_length
+    max_length = model_field(Customer, field).max_length
     if max_length and len(text) > max_length:
         raise ValidationError(
             _("At most %(max)d characters (this has %(n)d).") % {"max": max_length, "n": len(text)}
@@ -191,7 +196,7 @@ def clean_contact(values: dict[str, Any], *, partial: bool = False) -> dict[str,
                 cleaned[field] = cleaners[field](value)
             else:
                 text = "" if value is None else str(value).strip()
-                max_length = Contact._meta.get_field(field).max_length
+                max_length = model_field(Contact, field).max_length
                 if max_length and len(text) > max_length:
                     raise ValidationError(
                         _("At most %(max)d characters (this has %(n)d).")

@@ -1,6 +1,8 @@
 """Merging a duplicate customer into the one that stays."""
 
-from django.db import models, transaction
+from typing import Any
+
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +14,7 @@ from guanxi.customers.services.customers import ensure_visible, refresh_search
 from guanxi.customers.services.fields import CUSTOMER_FIELDS
 
 
-def _moved_relations() -> list[models.ForeignKey]:
+def _moved_relations() -> list[Any]:
     """Every foreign key to Customer in any app (contacts, orders, later modules' records)."""
     return [
         relation.field
@@ -63,9 +65,9 @@ def customer_merge(*, actor: User, target: Customer, source: Customer) -> dict[s
             first.save(update_fields=["is_primary"])
 
     before = snapshot(target)
-    for field in CUSTOMER_FIELDS:
-        if getattr(target, field) in ("", None) and getattr(source, field) not in ("", None):
-            setattr(target, field, getattr(source, field))
+    for name in CUSTOMER_FIELDS:
+        if getattr(target, name) in ("", None) and getattr(source, name) not in ("", None):
+            setattr(target, name, getattr(source, name))
     refresh_search(target)
     target.version += 1
     target.save()

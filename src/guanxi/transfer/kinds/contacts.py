@@ -71,7 +71,8 @@ class ContactImporter(Importer):
             contact = Contact.objects.filter(customer=customer, name=cleaned["name"]).first()
             has_primary = Contact.objects.filter(customer=customer, is_primary=True)
             if primary:
-                has_primary.exclude(pk=getattr(contact, "pk", None)).update(is_primary=False)
+                others = has_primary if contact is None else has_primary.exclude(pk=contact.pk)
+                others.update(is_primary=False)
             if contact is None:
                 Contact.objects.create(
                     customer=customer, is_primary=primary or not has_primary.exists(), **cleaned

@@ -269,9 +269,9 @@ class CustomerImporter(Importer):
         update_fields: set[str] = set()
         audit: list[AuditEntry] = []
         for item in good:
-            customer = item.existing
-            if customer is None:
+            if item.existing is None:
                 continue
+            customer = item.existing
             # Empty cells leave a value alone: a partial sheet never wipes data.
             changes = {
                 name: [_json_value(getattr(customer, name)), _json_value(value)]
@@ -336,7 +336,7 @@ class CustomerImporter(Importer):
             self.tag_ids.update(Tag.objects.filter(name__in=missing).values_list("name", "pk"))
         through = Customer.tags.through
         customer_ids = []
-        links = []
+        links: list[Any] = []
         for item in tagged:
             customer = item.existing or item.created
             if customer is None:

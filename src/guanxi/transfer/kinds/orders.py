@@ -184,7 +184,7 @@ class OrderImporter(Importer):
                 order_date=order_date,
                 status=status,
                 delivery_address=row.values.get("delivery_address", "") or customer.address,
-                total=line.amount if line is not None else amount,
+                total=line.amount if line is not None else (amount or Decimal(0)),
                 created_by=self.actor,
             )
             if number:
