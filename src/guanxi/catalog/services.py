@@ -132,7 +132,7 @@ def stock_adjust(
     if change == 0 and notes is None:
         raise field_error("delta", _("Enter a quantity other than zero."))
     location = location.strip()[:50]
-    item, _created = StockItem.objects.select_for_update().get_or_create(
+    item, _created = StockItem.objects.select_for_update(of=("self",)).get_or_create(
         product=product, warehouse=warehouse, location=location
     )
     before = snapshot(item)

@@ -147,7 +147,7 @@ def order_update(
     require_perm(actor, "orders.change_order")
     require_write(actor)
     order = (
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",))
         .select_related("customer__account_manager")
         .get(pk=order.pk)
     )

@@ -18,7 +18,9 @@ from guanxi.customers.services.fields import clean_contact
 
 def _lock_customer(actor: User, customer: Customer) -> Customer:
     customer = (
-        Customer.objects.select_for_update().select_related("account_manager").get(pk=customer.pk)
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("account_manager")
+        .get(pk=customer.pk)
     )
     ensure_visible(actor, customer)
     if customer.is_archived:

@@ -194,7 +194,9 @@ def customer_update(
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
     customer = (
-        Customer.objects.select_for_update().select_related("account_manager").get(pk=customer.pk)
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("account_manager")
+        .get(pk=customer.pk)
     )
     ensure_visible(actor, customer)
     if customer.is_archived:
@@ -267,7 +269,9 @@ def customer_reassign(*, actor: User, customers: Sequence[Customer], account_man
     check_manager(actor, account_manager)
     ids = [customer.pk for customer in customers]
     locked = list(
-        Customer.objects.select_for_update().select_related("account_manager").filter(pk__in=ids)
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("account_manager")
+        .filter(pk__in=ids)
     )
     for customer in locked:
         ensure_visible(actor, customer)

@@ -36,7 +36,7 @@ def customer_merge(*, actor: User, target: Customer, source: Customer) -> dict[s
         raise field_error("source", _("A customer cannot be merged into itself."))
     locked = {
         c.pk: c
-        for c in Customer.objects.select_for_update()
+        for c in Customer.objects.select_for_update(of=("self",))
         .select_related("account_manager")
         .filter(pk__in=[target.pk, source.pk])
     }

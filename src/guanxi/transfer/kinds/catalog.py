@@ -135,7 +135,7 @@ class InventoryImporter(Importer):
                 continue
             assert product is not None and warehouse is not None
             location = row.values.get("location", "")[:50]
-            item, created = StockItem.objects.select_for_update().get_or_create(
+            item, created = StockItem.objects.select_for_update(of=("self",)).get_or_create(
                 product=product, warehouse=warehouse, location=location
             )
             delta = quantity - item.quantity
