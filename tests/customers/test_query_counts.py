@@ -1,0 +1,68 @@
+"""Hot paths stay at a fixed number of queries however many rows they show (no N+1)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from guanxi.customers.models import Contact, Customer, Interaction, Tag
+from guanxi.orders.models import Order
+from tests.conftest import People, bearer_for, client_for
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def many_customers(people: People, count: int) -> list[Customer]:
+    tag = Tag.objects.create(name="VIP")
+    customers = []
+    for index in range(count):
+        customer = CustomerFactory(name=f"测试{index}科技有限公司", account_manager=people.rep_east)
+        customer.tags.add(tag)
+        Contact.objects.create(customer=customer, name=f"联系人{index}", is_primary=True)
+        Interaction.objects.create(
+            customer=customer, occurred_at=timezone.now(), channel="phone", summary="回访"
+        )
+        Order.objects.create(
+            number=f"SO{index}", customer=customer, order_date=date(2026, 1, 1), total=Decimal(1)
+        )
+        customers.append(customer)
+    return customers
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_customer_list_api(people: People, count: int, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    many_customers(people, count)
+    client = bearer_for(people.sup_east)
+    # token lookup + last-used update, user, permissions, count, page, tags prefetch
+    with django_assert_max_num_queries(9):
+        body = client.get("/api/v1/customers?page_size=50&q=科技").json()
+    assert body["count"] == count
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_customer_list_page(people: People, count: int, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    many_customers(people, count)
+    client = client_for(people.sup_east)
+    with django_assert_max_num_queries(14):
+        response = client.get("/customers/")
+    assert response.context["table"].paginator.count == count
+
+
+def test_360_api_and_page(people: People, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    customer = many_customers(people, 1)[0]
+    for index in range(20):
+        Interaction.objects.create(
+            customer=customer, occurred_at=timezone.now(), channel="visit", summary=f"第{index}次"
+        )
+        Order.objects.create(
+            number=f"SO-X{index}", customer=customer, order_date=date(2026, 2, 1), total=Decimal(5)
+        )
+    api, browser = bearer_for(people.rep_east), client_for(people.rep_east)
+    with django_assert_max_num_queries(18):
+        body = api.get(f"/api/v1/customers/{customer.pk}/360").json()
+    assert body["sections"]["orders"]["count"] == 21
+    with django_assert_max_num_queries(24):
+        response = browser.get(f"/customers/{customer.pk}/")
+    assert response.status_code == 200
