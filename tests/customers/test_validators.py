@@ -86,3 +86,37 @@ def test_email_and_website() -> None:
         clean_email("li@")
     with pytest.raises(ValidationError):
         clean_website("not a site")
+
+
+class TestSearchText:
+    @pytest.mark.parametrize(
+        ("name", "person", "full", "initials"),
+        [
+            ("张三丰", True, "zhangsanfeng", "zsf"),
+            ("单雄信", True, "shanxiongxin", "sxx"),
+            ("曾国藩", True, "zengguofan", "zgf"),
+            (
+                "重庆长安汽车股份有限公司",
+                False,
+                "chongqingchanganqichegufenyouxiangongsi",
+                "cqcaqcgfyxgs",
+            ),
+            ("ABC科技", False, "keji", "kj"),
+        ],
+    )
+    def test_pinyin_follows_phrases_and_surnames(
+        self, name: str, person: bool, full: str, initials: str
+    ) -> None:
+        from guanxi.customers.search import pinyin_forms
+
+        assert pinyin_forms(name, person=person) == (full, initials)
+
+    def test_near_identical_names_share_a_key(self) -> None:
+        from guanxi.customers.search import name_key
+
+        assert (
+            name_key("北京华信科技有限公司")
+            == name_key("北京华信科技股份有限公司")
+            == "北京华信科技"
+        )
+        assert name_key("ＡＢＣ（中国）有限公司") == name_key("abc co., ltd.") == "abc"

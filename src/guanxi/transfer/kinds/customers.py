@@ -13,18 +13,20 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.core.audit import _json_value
+from guanxi.core.bulk import copy_rows, field_defaults, insert_fields
 from guanxi.core.models import AuditEntry
 from guanxi.core.roles import DataScope, data_scope, owner_in_scope
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.core.sequences import bump_to
 from guanxi.customers.models import Customer, Tag
-from guanxi.customers.search import search_fields
+from guanxi.customers.search import name_key, search_fields
 from guanxi.customers.selectors import CustomerFilters, customer_list
 from guanxi.customers.services.customers import (
     CODE_PREFIX,
     CODE_SEQUENCE,
     check_manager,
     new_codes,
+    refresh_search,
 )
 from guanxi.customers.services.fields import DICTIONARY_FIELDS, clean_value
 from guanxi.transfer.columns import Column
@@ -86,7 +88,7 @@ class CustomerRow:
     manager_given: bool
     tags: list[str] | None
     existing: Customer | None = None
-    created: Customer | None = None
+    pk: int | None = None
     changes: dict[str, list[Any]] = field(default_factory=dict)
 
 
@@ -100,6 +102,8 @@ class CustomerImporter(Importer):
         self.managers: dict[str, User | str] = {}
         self.default_manager = self.actor if data_scope(self.actor) is DataScope.OWN else None
         self.tag_ids: dict[str, int] = {}
+        self.fields = insert_fields(Customer)
+        self.defaults = field_defaults(Customer)
 
     def manager(self, username: str) -> User | str:
         """The user, or the error message for this username (looked up once per file)."""
@@ -210,12 +214,11 @@ class CustomerImporter(Importer):
         }
         derived: dict[int, dict[str, str]] = {}
         for item in new_rows:
-            name_key = search_fields(name=item.values.get("name", ""), code="")["name_key"]
             derived[item.row.number] = {
                 "unified_social_credit_code": item.values.get("unified_social_credit_code", ""),
                 "phone": item.values.get("phone", ""),
                 "email": item.values.get("email", ""),
-                "name_key": name_key,
+                "name_key": name_key(item.values.get("name", "")),
             }
             for key, value in derived[item.row.number].items():
                 if value:
@@ -251,20 +254,40 @@ class CustomerImporter(Importer):
         new = [item for item in good if item.existing is None]
         generated = iter(new_codes(sum(1 for item in new if not item.code)) if new else [])
         highest = 0
-        created: list[Customer] = []
+        rows = []
+        # New rows go in as plain tuples on the bulk path: no model instance per row.
         for item in new:
             code = item.code or next(generated)
             match = GENERATED_CODE.match(code)
             if match and item.code:
                 highest = max(highest, int(match[1]))
-            customer = Customer(code=code, account_manager=item.manager, **item.values)
-            item.created = customer
-            customer.created_at = customer.updated_at = now
-            self._refresh(customer)
-            created.append(customer)
+            item.code = code
+            row = {**self.defaults, **item.values}
+            row.update(
+                code=code,
+                account_manager=item.manager.pk if item.manager else None,
+                created_at=now,
+                updated_at=now,
+            )
+            row.update(
+                search_fields(
+                    name=row["name"],
+                    code=code,
+                    phone=row["phone"],
+                    email=row["email"],
+                    person=row["kind"] == Customer.Kind.INDIVIDUAL,
+                )
+            )
+            rows.append(tuple(row[name] for name in self.fields))
         if highest:
             bump_to(CODE_SEQUENCE, highest)
-        Customer.objects.bulk_create(created, batch_size=1000)
+        copy_rows(Customer, self.fields, rows)
+        tagged_new = [item.code for item in new if item.tags]
+        if tagged_new:
+            # The bulk path returns no primary keys; tags need them.
+            ids = dict(Customer.objects.filter(code__in=tagged_new).values_list("code", "pk"))
+            for item in new:
+                item.pk = ids.get(item.code)
         updated: list[Customer] = []
         update_fields: set[str] = set()
         audit: list[AuditEntry] = []
@@ -291,7 +314,7 @@ class CustomerImporter(Importer):
                 customer.version += 1
                 changes["version"] = [customer.version - 1, customer.version]
                 customer.updated_at = now
-                self._refresh(customer)
+                refresh_search(customer)
                 update_fields.update(changes)
                 updated.append(customer)
                 audit.append(
@@ -311,19 +334,8 @@ class CustomerImporter(Importer):
             Customer.objects.bulk_update(updated, fields, batch_size=1000)
             AuditEntry.objects.bulk_create(audit, batch_size=1000)
         self._set_tags(good)
-        self.result.created += len(created)
+        self.result.created += len(rows)
         self.result.updated += len(updated)
-
-    @staticmethod
-    def _refresh(customer: Customer) -> None:
-        for name, value in search_fields(
-            name=customer.name,
-            code=customer.code,
-            phone=customer.phone,
-            email=customer.email,
-            person=customer.kind == Customer.Kind.INDIVIDUAL,
-        ).items():
-            setattr(customer, name, value)
 
     def _set_tags(self, good: list[CustomerRow]) -> None:
         tagged = [item for item in good if item.tags is not None]
@@ -338,10 +350,9 @@ class CustomerImporter(Importer):
         customer_ids = []
         links: list[Any] = []
         for item in tagged:
-            customer = item.existing or item.created
-            if customer is None:
+            pk = item.existing.pk if item.existing else item.pk
+            if pk is None:
                 continue
-            pk = customer.pk
             customer_ids.append(pk)
             links.extend(through(customer_id=pk, tag_id=self.tag_ids[n]) for n in item.tags or [])
         through.objects.filter(customer_id__in=customer_ids).delete()
