@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Team
+from guanxi.core.forms import active_filter_field
 from guanxi.core.roles import Role
 
 
@@ -19,17 +20,7 @@ class UserFilterForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("All teams")
     )
-    is_active = forms.NullBooleanField(
-        label=_("Status"),
-        required=False,
-        widget=forms.Select(
-            choices=[
-                ("", _("Active and inactive")),
-                ("true", _("Active")),
-                ("false", _("Inactive")),
-            ]
-        ),
-    )
+    is_active = active_filter_field()
 
     def selector_filters(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

@@ -5,8 +5,10 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -24,6 +26,7 @@ from guanxi.core.selectors import audit_for_record
 from guanxi.web.utils import AuthedRequest, require, run_service
 
 PAGE_SIZE = 25
+TEAM_NOTE = gettext_lazy("A supervisor joins the team they lead.")
 
 
 @require("accounts.view_user")
@@ -52,7 +55,8 @@ def user_create(request: AuthedRequest) -> HttpResponse:
         if user is not None:
             messages.success(request, _("User %(name)s was created.") % {"name": user})
             return redirect(user)
-    return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
+    context = {"form": form, "title": _("New user"), "back": reverse("user-list")}
+    return render(request, "web/form.html", context)
 
 
 @require(services.MANAGE_USERS)
@@ -69,8 +73,12 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         if updated is not None:
             messages.success(request, _("Changes to %(name)s were saved.") % {"name": updated})
             return redirect(updated)
-    context = {"form": form, "title": _("Edit %(name)s") % {"name": user}, "person": user}
-    return render(request, "accounts/user_form.html", context)
+    context = {
+        "form": form,
+        "title": _("Edit %(name)s") % {"name": user},
+        "back": user.get_absolute_url(),
+    }
+    return render(request, "web/form.html", context)
 
 
 @require(services.MANAGE_USERS)
@@ -87,8 +95,12 @@ def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, _("The password of %(name)s was reset.") % {"name": user})
             return redirect(user)
-    context = {"form": form, "title": _("Reset the password of %(name)s") % {"name": user}}
-    return render(request, "accounts/user_form.html", context)
+    context = {
+        "form": form,
+        "title": _("Reset the password of %(name)s") % {"name": user},
+        "back": user.get_absolute_url(),
+    }
+    return render(request, "web/form.html", context)
 
 
 @require("accounts.view_team")
@@ -116,7 +128,13 @@ def team_create(request: AuthedRequest) -> HttpResponse:
         if team is not None:
             messages.success(request, _("Team %(name)s was created.") % {"name": team})
             return redirect(team)
-    return render(request, "accounts/team_form.html", {"form": form, "title": _("New team")})
+    context = {
+        "form": form,
+        "title": _("New team"),
+        "back": reverse("team-list"),
+        "note": TEAM_NOTE,
+    }
+    return render(request, "web/form.html", context)
 
 
 @require(services.MANAGE_USERS)
@@ -130,8 +148,13 @@ def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         if updated is not None:
             messages.success(request, _("Changes to %(name)s were saved.") % {"name": updated})
             return redirect(updated)
-    context = {"form": form, "title": _("Edit %(name)s") % {"name": team}}
-    return render(request, "accounts/team_form.html", context)
+    context = {
+        "form": form,
+        "title": _("Edit %(name)s") % {"name": team},
+        "back": team.get_absolute_url(),
+        "note": TEAM_NOTE,
+    }
+    return render(request, "web/form.html", context)
 
 
 @require()

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.catalog.models import Product, Warehouse
+from guanxi.core.forms import active_filter_field
 
 
 class ProductFilterForm(forms.Form):
@@ -12,17 +13,7 @@ class ProductFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("Code, name or model"), "type": "search"}),
     )
-    active = forms.NullBooleanField(
-        label=_("Status"),
-        required=False,
-        widget=forms.Select(
-            choices=[
-                ("", _("Active and inactive")),
-                ("true", _("Active")),
-                ("false", _("Inactive")),
-            ]
-        ),
-    )
+    active = active_filter_field()
 
     def selector_filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}

@@ -5,6 +5,21 @@ from guanxi.accounts.models import User
 from guanxi.core.models import AuditEntry, DictItem
 
 
+def active_filter_field() -> forms.NullBooleanField:
+    """An "active / inactive / both" filter, as users and products offer it."""
+    return forms.NullBooleanField(
+        label=_("Status"),
+        required=False,
+        widget=forms.Select(
+            choices=[
+                ("", _("Active and inactive")),
+                ("true", _("Active")),
+                ("false", _("Inactive")),
+            ]
+        ),
+    )
+
+
 class DictItemForm(forms.ModelForm):
     class Meta:
         model = DictItem

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from guanxi.accounts.models import User
-from guanxi.core.bulk import copy_rows
+from guanxi.core.bulk import copy_rows, field_defaults, insert_fields
 from guanxi.core.roles import Role
 from guanxi.core.sequences import next_numbers
 from guanxi.customers.models import Contact, Customer, Interaction
@@ -65,43 +65,6 @@ TITLES = ["总经理", "采购经理", "技术总监", "财务经理", "项目�
 SUMMARIES = ["电话回访", "产品演示", "报价沟通", "合同洽谈", "售后回访", "需求调研", "节日问候"]
 TAGS_AT_RANDOM = ["重点跟进", "老客户", "VIP", "展会客户", "华东", "华南"]
 
-CUSTOMER_FIELDS = [
-    "code",
-    "kind",
-    "name",
-    "account_manager",
-    "region",
-    "industry",
-    "level",
-    "credit_rating",
-    "satisfaction",
-    "source",
-    "scale",
-    "address",
-    "postcode",
-    "phone",
-    "fax",
-    "email",
-    "website",
-    "unified_social_credit_code",
-    "registration_number",
-    "legal_representative",
-    "registered_capital",
-    "annual_revenue",
-    "bank_name",
-    "bank_account",
-    "tax_number",
-    "birthday",
-    "lifecycle_stage",
-    "status",
-    "notes",
-    "version",
-    "name_key",
-    "search_text",
-    "search_bigrams",
-    "created_at",
-    "updated_at",
-]
 CONTACT_FIELDS = [
     "customer",
     "name",
@@ -166,6 +129,7 @@ def generate_customers(context: "DemoContext") -> None:
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
     counts = {"customers": 0, "contacts": 0, "interactions": 0, "orders": 0}
+    fields, defaults = insert_fields(Customer), field_defaults(Customer)
     done = 0
     while done < context.customers:
         size = min(CHUNK, context.customers - done)
@@ -197,47 +161,33 @@ def generate_customers(context: "DemoContext") -> None:
                 else "mature"
             )
             derived = search_fields(name=name, code=code, phone=phone, email=email)
-            customer_rows.append(
-                (
-                    code,
-                    "company",
-                    name,
-                    manager.pk if manager else None,
-                    REGIONS[city],
-                    rng.choice(INDUSTRIES),
-                    _weighted(rng, LEVELS),
-                    str(rng.randint(2, 5)),
-                    str(rng.randint(2, 5)),
-                    rng.choice(SOURCES),
-                    rng.choice(["micro", "small", "medium", "large"]),
-                    f"{city}市某区某路{rng.randint(1, 999)}号",
-                    f"{rng.randint(100000, 999999)}",
-                    phone,
-                    "",
-                    email,
-                    "",
-                    "",
-                    "",
-                    "",
-                    Decimal(rng.randint(50, 5000) * 10000),
-                    Decimal(rng.randint(100, 50000) * 10000),
-                    "",
-                    "",
-                    "",
-                    None,
-                    stage,
-                    "churn_warning" if quiet and dates else "normal",
-                    "",
-                    1,
-                    derived["name_key"],
-                    derived["search_text"],
-                    derived["search_bigrams"],
-                    created,
-                    created,
-                )
-            )
+            row = {
+                **defaults,
+                "code": code,
+                "name": name,
+                "account_manager": manager.pk if manager else None,
+                "region": REGIONS[city],
+                "industry": rng.choice(INDUSTRIES),
+                "level": _weighted(rng, LEVELS),
+                "credit_rating": str(rng.randint(2, 5)),
+                "satisfaction": str(rng.randint(2, 5)),
+                "source": rng.choice(SOURCES),
+                "scale": rng.choice(["micro", "small", "medium", "large"]),
+                "address": f"{city}市某区某路{rng.randint(1, 999)}号",
+                "postcode": f"{rng.randint(100000, 999999)}",
+                "phone": phone,
+                "email": email,
+                "registered_capital": Decimal(rng.randint(50, 5000) * 10000),
+                "annual_revenue": Decimal(rng.randint(100, 50000) * 10000),
+                "lifecycle_stage": stage,
+                "status": "churn_warning" if quiet and dates else "normal",
+                "created_at": created,
+                "updated_at": created,
+                **derived,
+            }
+            customer_rows.append(tuple(row[name] for name in fields))
             plans.append((dates, manager))
-        copy_rows(Customer, CUSTOMER_FIELDS, customer_rows)
+        copy_rows(Customer, fields, customer_rows)
         ids = dict(
             Customer.objects.filter(code__gte=codes[0], code__lte=codes[-1]).values_list(
                 "code", "pk"

@@ -14,7 +14,6 @@ from guanxi.customers.selectors import customer_by_code, customer_get
 from guanxi.orders import selectors, services
 from guanxi.orders.forms import LineFormSet, OrderFilterForm, OrderForm
 from guanxi.orders.models import Order
-from guanxi.orders.selectors import OrderFilters
 from guanxi.orders.tables import OrderTable
 from guanxi.web.utils import AuthedRequest, require
 
@@ -24,20 +23,9 @@ PAGE_SIZE = 25
 @require("orders.view_order")
 def order_list(request: AuthedRequest) -> HttpResponse:
     filters = OrderFilterForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    orders = selectors.order_list(
-        actor=request.user,
-        filters=OrderFilters(
-            q=data.get("q", ""),
-            status=data.get("status", ""),
-            customer=data.get("customer"),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-        ),
-    )
-    customer = (
-        customer_get(actor=request.user, pk=data["customer"]) if data.get("customer") else None
-    )
+    chosen = filters.selector_filters()
+    orders = selectors.order_list(actor=request.user, filters=chosen)
+    customer = customer_get(actor=request.user, pk=chosen.customer) if chosen.customer else None
     table = OrderTable(orders)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     context = {"filters": filters, "table": table, "customer": customer}

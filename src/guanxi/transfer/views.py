@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.forms import CustomerFilterForm
 from guanxi.orders.forms import OrderFilterForm
-from guanxi.orders.selectors import OrderFilters
 from guanxi.transfer import selectors, services
 from guanxi.transfer.forms import ImportForm
 from guanxi.transfer.kinds import KINDS
@@ -83,17 +82,8 @@ def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
         form = CustomerFilterForm(request.GET, actor=request.user, lookup=DictionaryLookup())
         header, rows = chosen.exporter(request.user, form.selector_filters())
     elif kind == "orders":
-        order_form = OrderFilterForm(request.GET)
-        data = order_form.cleaned_data if order_form.is_valid() else {}
         header, rows = chosen.exporter(
-            request.user,
-            OrderFilters(
-                q=data.get("q", ""),
-                status=data.get("status", ""),
-                customer=data.get("customer"),
-                date_from=data.get("date_from"),
-                date_to=data.get("date_to"),
-            ),
+            request.user, OrderFilterForm(request.GET).selector_filters()
         )
     else:
         header, rows = chosen.exporter(request.user)
