@@ -135,3 +135,44 @@ def test_import_with_errors(browser, live_server, book, tmp_path: Path, language
     assert not Customer.objects.filter(name="西安古城文化传媒有限公司").exists()
     page.screenshot(path=SCREENSHOTS / f"import-errors-{language}-desktop.png", full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_other_pages_render(browser, live_server, book, language, viewport) -> None:  # type: ignore[no-untyped-def]
+    from guanxi.catalog.models import StockItem
+    from tests.factories import ProductFactory, WarehouseFactory
+
+    product = ProductFactory(name="伺服电机", model="SM-750W", price="2350.00")
+    StockItem.objects.create(
+        product=product, warehouse=WarehouseFactory(name="上海仓"), location="A-01-1", quantity=12
+    )
+    order = Order.objects.filter(customer=book).first()
+    assert order is not None
+    locale = "zh-CN" if language == "zh-hans" else "en-US"
+    context = browser.new_context(locale=locale, viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    sign_in(page, live_server, language)
+    for name, path in [
+        ("customer-form", "/customers/new/"),
+        ("customer-edit", f"/customers/{book.pk}/edit/"),
+        ("customer-merge", f"/customers/{book.pk}/merge/?q=科技"),
+        ("interaction-form", f"/customers/{book.pk}/interactions/new/"),
+        ("products", "/products/"),
+        ("product", f"/products/{product.pk}/"),
+        ("stock", "/stock/"),
+        ("stock-adjust", "/stock/adjust/"),
+        ("orders", "/orders/"),
+        ("order", f"/orders/{order.pk}/"),
+        ("order-form", f"/orders/new/?customer={book.pk}"),
+        ("import-form", "/imports/new/"),
+    ]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 200, path
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px too wide"
+        if name == "order-form":
+            page.click("#add-line")
+            assert page.locator("#order-lines .order-line").count() == 2
+        page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{viewport}.png", full_page=True)
+    context.close()

@@ -49,20 +49,18 @@ class OrderForm(forms.Form):
 
 class LineForm(forms.Form):
     product = forms.ModelChoiceField(
-        label=_("Product"), queryset=Product.objects.filter(active=True), required=False
+        label=_("Product"),
+        queryset=Product.objects.filter(active=True),
+        required=False,
+        empty_label="—",
     )
     description = forms.CharField(label=_("Description"), required=False, max_length=200)
     quantity = forms.DecimalField(label=_("Quantity"), decimal_places=2, required=False)
-    unit_price = forms.DecimalField(
-        label=_("Unit price"),
-        decimal_places=2,
-        required=False,
-        help_text=_("Empty: the product's price."),
-    )
+    unit_price = forms.DecimalField(label=_("Unit price"), decimal_places=2, required=False)
 
     def is_blank(self) -> bool:
         data: dict[str, Any] = getattr(self, "cleaned_data", {})
         return not any(data.get(name) not in (None, "") for name in self.fields)
 
 
-LineFormSet = forms.formset_factory(LineForm, extra=3, max_num=100)
+LineFormSet = forms.formset_factory(LineForm, extra=1, max_num=100)

@@ -18,6 +18,9 @@ NAVIGATION = [
     ("product-list", _("Products"), "box-seam", "catalog.view_product", {"product-"}),
     ("stock-list", _("Stock"), "boxes", "catalog.view_stockitem", {"stock-", "warehouse-"}),
     ("import-list", _("Imports"), "upload", "transfer.import_data", {"import-"}),
+]
+# Set-up pages, under one "Administration" menu so the bar stays on one line.
+ADMIN_NAVIGATION = [
     ("user-list", _("Users"), "people", "accounts.view_user", {"user-"}),
     ("team-list", _("Teams"), "diagram-3", "accounts.view_team", {"team-"}),
     (
@@ -38,10 +41,23 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"navigation": []}
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match else ""
-    entries = []
-    for url_name, label, icon, perm, prefixes in NAVIGATION:
-        if perm and not user.has_perm(perm):
-            continue
-        active = any(current == p or (p.endswith("-") and current.startswith(p)) for p in prefixes)
-        entries.append({"url": reverse(url_name), "label": label, "icon": icon, "active": active})
-    return {"navigation": entries}
+
+    def entries(items: list) -> list[dict[str, Any]]:
+        visible = []
+        for url_name, label, icon, perm, prefixes in items:
+            if perm and not user.has_perm(perm):
+                continue
+            active = any(
+                current == p or (p.endswith("-") and current.startswith(p)) for p in prefixes
+            )
+            visible.append(
+                {"url": reverse(url_name), "label": label, "icon": icon, "active": active}
+            )
+        return visible
+
+    admin = entries(ADMIN_NAVIGATION)
+    return {
+        "navigation": entries(NAVIGATION),
+        "admin_navigation": admin,
+        "admin_active": any(entry["active"] for entry in admin),
+    }
