@@ -46,7 +46,7 @@ class TestCustomerList:
 
     def test_search_respects_the_scope(self, people: People, book: Book) -> None:
         body = bearer_for(people.rep_west).get(URL, {"q": "科技"}).json()
-        assert body == {"items": [], "count": 0}
+        assert body == {"items": [], "count": 0, "count_capped": False}
 
     def test_filters(self, people: People, book: Book) -> None:
         Customer.objects.filter(pk=book.west.pk).update(level="major", region="guangdong")
@@ -57,6 +57,11 @@ class TestCustomerList:
         assert client.get(URL, {"region": "beijing"}).json()["count"] == 0
         body = client.get(URL, {"account_manager": people.rep_east2.pk}).json()
         assert [c["id"] for c in body["items"]] == [book.east2.pk]
+
+    def test_counting_stops_at_the_cap(self, people: People, book: Book, settings) -> None:  # type: ignore[no-untyped-def]
+        settings.API_COUNT_CAP = 2
+        body = bearer_for(people.admin).get(URL, {"page_size": 1}).json()
+        assert (body["count"], body["count_capped"], len(body["items"])) == (2, True, 1)
 
     def test_bad_ordering_is_a_field_error(self, people: People, book: Book) -> None:
         response = bearer_for(people.admin).get(URL, {"ordering": "secret"})

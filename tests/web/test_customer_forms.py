@@ -60,6 +60,11 @@ class TestCustomerForm:
         assert client.post("/customers/new/", {**data, "allow_duplicate": "on"}).status_code == 302
         assert Customer.objects.filter(name="北京华信科技股份有限公司").count() == 1
 
+    def test_a_long_list_counts_up_to_the_cap(self, people: People, book: Book, settings) -> None:  # type: ignore[no-untyped-def]
+        settings.API_COUNT_CAP = 2
+        page = client_for(people.admin).get("/customers/").content.decode()
+        assert '<span class="badge text-bg-light fw-normal" id="customer-count">2+</span>' in page
+
     def test_a_stale_edit_is_a_conflict_showing_what_changed(
         self, people: People, book: Book
     ) -> None:

@@ -1,4 +1,5 @@
-"""Lists answer ``{"items": [...], "count": N}`` and take ``page``, ``page_size``, ``ordering``."""
+"""Lists answer ``{"items": [...], "count": N, "count_capped": bool}`` and take ``page``,
+``page_size`` and ``ordering``."""
 
 from typing import Any
 
@@ -24,16 +25,40 @@ class PageNumberPagination(PaginationBase):
 
     class Output(Schema):
         items: list[Any]
-        count: int
+        count: int = Field(..., description="Matching items; exact unless count_capped.")
+        count_capped: bool = Field(
+            False, description="True when more items match than were counted (see count)."
+        )
+
+    # Counting every match of a broad search over millions of rows costs more than the page;
+    # lists that can grow that large count up to this many (None: always exact).
+    count_cap: int | None = None
 
     def paginate_queryset(
         self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size
+        count, capped = capped_count(queryset, self.count_cap)
         return {
             "items": list(queryset[offset : offset + pagination.page_size]),
-            "count": self._items_count(queryset),
+            "count": count,
+            "count_capped": capped,
         }
+
+
+class CappedPageNumberPagination(PageNumberPagination):
+    @property
+    def count_cap(self) -> int | None:  # type: ignore[override]
+        return int(settings.API_COUNT_CAP)
+
+
+def capped_count(queryset: QuerySet, cap: int | None) -> tuple[int, bool]:
+    """The number of rows, counting no further than ``cap`` (and whether it stopped there)."""
+    if cap is None:
+        return queryset.count(), False
+    # A sliced count is COUNT(*) over a LIMIT subquery: the scan stops at cap + 1 rows.
+    count = queryset.order_by()[: cap + 1].count()
+    return min(count, cap), count > cap
 
 
 def apply_ordering(

@@ -11,7 +11,11 @@ from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
 from guanxi.api.errors import problem
-from guanxi.api.pagination import PageNumberPagination, apply_ordering
+from guanxi.api.pagination import (
+    CappedPageNumberPagination,
+    PageNumberPagination,
+    apply_ordering,
+)
 from guanxi.core.errors import field_error
 from guanxi.customers import selectors, services
 from guanxi.customers.models import Customer
@@ -280,7 +284,7 @@ def _customers(request: HttpRequest) -> Any:
 
 
 @router.get("/customers", response=list[CustomerOut], summary="List and search customers")
-@paginate(PageNumberPagination)
+@paginate(CappedPageNumberPagination)
 def customer_list(request: HttpRequest, filters: Query[CustomerQuery]) -> Any:
     """``q`` finds a Chinese fragment, pinyin or initials (zsf → 张三丰), phone, e-mail or code."""
     values = filters.dict(exclude={"ordering"})

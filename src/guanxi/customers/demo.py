@@ -259,9 +259,9 @@ def generate_customers(context: "DemoContext") -> None:
         copy_rows(Interaction, INTERACTION_FIELDS, interaction_rows)
         if order_rows:
             order_numbers = [f"SO{n:010d}" for n in next_numbers("order", len(order_rows))]
-            for row, number in zip(order_rows, order_numbers, strict=True):
-                row[0] = number
-            copy_rows(Order, ORDER_FIELDS, [tuple(row) for row in order_rows])
+            for order_row, number in zip(order_rows, order_numbers, strict=True):
+                order_row[0] = number
+            copy_rows(Order, ORDER_FIELDS, [tuple(order_row) for order_row in order_rows])
             order_ids = dict(
                 Order.objects.filter(
                     number__gte=order_numbers[0], number__lte=order_numbers[-1]

@@ -23,6 +23,7 @@ from guanxi.customers.forms import (
 from guanxi.customers.profile import customer_360
 from guanxi.customers.search import filter_search
 from guanxi.customers.tables import CustomerTable
+from guanxi.web.pagination import CappedPaginator
 from guanxi.web.utils import AuthedRequest, require, run_service
 
 PAGE_SIZE = 25
@@ -35,7 +36,9 @@ def customer_list(request: AuthedRequest) -> HttpResponse:
     customers = selectors.customer_list(actor=request.user, filters=filters.selector_filters())
     can_reassign = request.user.has_perm("customers.reassign_customer")
     table = CustomerTable(customers, lookup=lookup, selectable=can_reassign)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    RequestConfig(
+        request, paginate={"per_page": PAGE_SIZE, "paginator_class": CappedPaginator}
+    ).configure(table)
     context = {
         "filters": filters,
         "table": table,

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
-from guanxi.api.pagination import PageNumberPagination, apply_ordering
+from guanxi.api.pagination import CappedPageNumberPagination, apply_ordering
 from guanxi.catalog.models import Product
 from guanxi.core.errors import field_error
 from guanxi.customers.selectors import customer_get
@@ -110,7 +110,7 @@ def _lines(lines: list[LineIn]) -> list[services.LineInput]:
 
 
 @router.get("/orders", response=list[OrderOut], summary="List orders")
-@paginate(PageNumberPagination)
+@paginate(CappedPageNumberPagination)
 def order_list(request: HttpRequest, filters: Query[OrderQuery]) -> Any:
     values = filters.dict(exclude={"ordering"})
     orders = selectors.order_list(actor=_actor(request), filters=OrderFilters(**values))

@@ -15,6 +15,7 @@ from guanxi.orders import selectors, services
 from guanxi.orders.forms import LineFormSet, OrderFilterForm, OrderForm
 from guanxi.orders.models import Order
 from guanxi.orders.tables import OrderTable
+from guanxi.web.pagination import CappedPaginator
 from guanxi.web.utils import AuthedRequest, require
 
 PAGE_SIZE = 25
@@ -27,7 +28,9 @@ def order_list(request: AuthedRequest) -> HttpResponse:
     orders = selectors.order_list(actor=request.user, filters=chosen)
     customer = customer_get(actor=request.user, pk=chosen.customer) if chosen.customer else None
     table = OrderTable(orders)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    RequestConfig(
+        request, paginate={"per_page": PAGE_SIZE, "paginator_class": CappedPaginator}
+    ).configure(table)
     context = {"filters": filters, "table": table, "customer": customer}
     return render(request, "orders/order_list.html", context)
 
