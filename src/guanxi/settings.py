@@ -231,7 +231,7 @@ LOGGING = {
 
 # --- Guanxi ---------------------------------------------------------------------------------
 API_PAGE_SIZE = 50
-API_COUNT_CAP = envint("API_COUNT_CAP", 10000)
+API_COUNT_CAP = envint("API_COUNT_CAP", 1000)
 API_MAX_PAGE_SIZE = 200
 WORKER_STALE_AFTER = envint("WORKER_STALE_AFTER", 180)
 AUTHENTICATION_BACKENDS = ["guanxi.accounts.backends.RoleBackend"]
