@@ -23,6 +23,12 @@ class Product(TimestampedModel):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["code"]
+        # One index for each filter and sort the product list offers (code and name: above).
+        indexes = [
+            models.Index(fields=["price"], name="product_price_idx"),
+            models.Index(fields=["created_at"], name="product_created_idx"),
+            models.Index(fields=["active", "unit"], name="product_active_unit_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.model}".strip()
@@ -73,7 +79,10 @@ class StockItem(TimestampedModel):
                 condition=models.Q(quantity__gte=0), name="stock_quantity_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=["warehouse", "location"], name="stock_location_idx")]
+        indexes = [
+            models.Index(fields=["warehouse", "location"], name="stock_location_idx"),
+            models.Index(fields=["quantity"], name="stock_quantity_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.product} @ {self.warehouse} {self.location}".strip()

@@ -45,7 +45,11 @@ class Order(TimestampedModel):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-order_date", "-id"]
-        indexes = [models.Index(fields=["customer", "-order_date"], name="order_customer_date_idx")]
+        indexes = [
+            models.Index(fields=["customer", "-order_date"], name="order_customer_date_idx"),
+            models.Index(fields=["total"], name="order_total_idx"),
+            models.Index(fields=["created_at"], name="order_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number
