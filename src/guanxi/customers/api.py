@@ -16,7 +16,7 @@ from guanxi.api.pagination import (
     PageNumberPagination,
     apply_ordering,
 )
-from guanxi.core.errors import field_error
+from guanxi.core.errors import field_error, require_perm
 from guanxi.customers import selectors, services
 from guanxi.customers.models import Customer
 from guanxi.customers.profile import customer_360
@@ -319,6 +319,7 @@ def customer_create(request: HttpRequest, payload: CustomerIn) -> Any:
 @router.post("/customers/reassign", summary="Give customers a new account manager")
 def customer_reassign(request: HttpRequest, payload: ReassignIn) -> dict[str, int]:
     actor = _actor(request)
+    require_perm(actor, "customers.reassign_customer")
     manager = _manager(actor, payload.account_manager)
     assert manager is not None
     visible = selectors.visible_customers(actor).filter(pk__in=payload.customers)
