@@ -11,7 +11,7 @@ from guanxi.core.models import TimestampedModel
 
 class Product(TimestampedModel):
     code = models.CharField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
     model = models.CharField(_("model"), max_length=100, blank=True)
     grade = models.CharField(_("grade or batch"), max_length=50, blank=True)
     unit = models.CharField(_("unit"), max_length=20, default="件")
@@ -25,6 +25,7 @@ class Product(TimestampedModel):
         ordering = ["code"]
         # One index for each filter and sort the product list offers (code and name: above).
         indexes = [
+            models.Index(fields=["name"], name="product_name_idx"),
             models.Index(fields=["price"], name="product_price_idx"),
             models.Index(fields=["created_at"], name="product_created_idx"),
             models.Index(fields=["active", "unit"], name="product_active_unit_idx"),

@@ -46,7 +46,7 @@ class Customer(TimestampedModel):
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.COMPANY)
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
     account_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account manager"),
@@ -56,21 +56,21 @@ class Customer(TimestampedModel):
         related_name="customers",
     )
     # Dictionary-driven values are stored as the item's code (see core.DictItem).
-    region = models.CharField(_("region"), max_length=50, blank=True, db_index=True)
-    industry = models.CharField(_("industry"), max_length=50, blank=True, db_index=True)
-    level = models.CharField(_("level"), max_length=50, default="ordinary", db_index=True)
-    credit_rating = models.CharField(_("credit rating"), max_length=50, blank=True, db_index=True)
-    satisfaction = models.CharField(_("satisfaction"), max_length=50, blank=True, db_index=True)
+    region = models.CharField(_("region"), max_length=50, blank=True)
+    industry = models.CharField(_("industry"), max_length=50, blank=True)
+    level = models.CharField(_("level"), max_length=50, default="ordinary")
+    credit_rating = models.CharField(_("credit rating"), max_length=50, blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=50, blank=True)
     source = models.CharField(_("source"), max_length=50, blank=True)
     scale = models.CharField(_("scale"), max_length=16, choices=Scale.choices, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
     fax = models.CharField(_("fax"), max_length=30, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     unified_social_credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True, db_index=True
+        _("unified social credit code"), max_length=18, blank=True
     )
     registration_number = models.CharField(_("business licence number"), max_length=30, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
@@ -89,10 +89,9 @@ class Customer(TimestampedModel):
         max_length=16,
         choices=Lifecycle.choices,
         default=Lifecycle.POTENTIAL,
-        db_index=True,
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.NORMAL, db_index=True
+        _("status"), max_length=16, choices=Status.choices, default=Status.NORMAL
     )
     notes = models.TextField(_("notes"), blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
@@ -108,7 +107,7 @@ class Customer(TimestampedModel):
     # Bumped on every save: an edit made from an older version is a conflict.
     version = models.PositiveIntegerField(_("version"), default=1)
     # Derived, for search and duplicate detection (see customers.search).
-    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    name_key = models.CharField(max_length=200, editable=False)
     search_text = models.TextField(editable=False, default="")
     search_bigrams = models.TextField(editable=False, default="")
 
@@ -120,9 +119,28 @@ class Customer(TimestampedModel):
             ("reassign_customer", "Can reassign customers to another account manager"),
             ("merge_customer", "Can merge duplicate customers"),
         ]
+        # One index for each filter, sort and lookup (declared here rather than with
+        # db_index, which on PostgreSQL adds a second LIKE index per text column).
         indexes = [
             models.Index(fields=["created_at"], name="customer_created_idx"),
             models.Index(fields=["updated_at"], name="customer_updated_idx"),
+            *[
+                models.Index(fields=[field], name=f"customer_{field}_idx")
+                for field in (
+                    "name",
+                    "region",
+                    "industry",
+                    "level",
+                    "credit_rating",
+                    "satisfaction",
+                    "phone",
+                    "email",
+                    "lifecycle_stage",
+                    "status",
+                    "name_key",
+                )
+            ],
+            models.Index(fields=["unified_social_credit_code"], name="customer_uscc_idx"),
         ]
 
     def __str__(self) -> str:
@@ -148,7 +166,7 @@ class Contact(TimestampedModel):
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
     title = models.CharField(_("job title"), max_length=100, blank=True)
     office_phone = models.CharField(_("office phone"), max_length=30, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=20, blank=True, db_index=True)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -158,6 +176,7 @@ class Contact(TimestampedModel):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-is_primary", "name", "id"]
+        indexes = [models.Index(fields=["mobile"], name="contact_mobile_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"],
