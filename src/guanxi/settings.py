@@ -152,7 +152,13 @@ if REDIS_URL:
         "consumer": {"workers": envint("WORKER_THREADS", 2), "worker_type": "thread"},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # On disk in the data dir, so the web server and the job worker share it (import progress).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": env("QUEUE_NAME", "guanxi"),

@@ -221,3 +221,32 @@ def test_cli_import_json_and_export(people: People, tmp_path: Path, capsys) -> N
     assert json.loads(capsys.readouterr().out) == {"rows": 3, "file": str(target)}
     assert main(["export", "customers", str(target), "--user", "nobody"]) == 1
     assert capsys.readouterr().err == "guanxi: error: no active user is called 'nobody'\n"
+
+
+@pytest.mark.django_db
+def test_a_web_import_reports_progress_outside_its_transaction(
+    people: People, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    from guanxi.transfer.models import ImportJob
+    from guanxi.transfer.services import import_job_run, progress_key
+
+    rows = "".join(f",客户{i}有限公司\n" for i in range(5000))
+    path = write(tmp_path, "big.csv", "code,name\n" + rows)
+    job = ImportJob.objects.create(
+        kind="customers", file_name="big.csv", stored_path=str(path), started_by=people.admin
+    )
+    reported = []
+    original = cache.set
+    monkeypatch.setattr(
+        cache,
+        "set",
+        lambda key, value, *a, **k: (reported.append(value), original(key, value, *a, **k)),
+    )
+    job = import_job_run(job)
+    assert (job.state, job.created, job.progress) == ("done", 5000, 100)
+    assert [rows for _percent, rows in reported] == [2000, 4000, 5000]
+    assert all(0 < percent <= 99 for percent, _rows in reported)
+    assert cache.get(progress_key(job.pk)) is None
+    assert not path.exists()

@@ -254,3 +254,18 @@ class TestImportPages:
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         assert book.east.name in text and book.west.name not in text
         assert len(text.strip().splitlines()) == 2
+
+
+def test_a_running_import_shows_the_progress_its_worker_reported(people: People) -> None:
+    from django.core.cache import cache
+
+    from guanxi.transfer.services import progress_key
+
+    job = ImportJob.objects.create(
+        kind="customers", file_name="big.csv", started_by=people.sup_east, state="running"
+    )
+    cache.set(progress_key(job.pk), (42, 420000))
+    page = client_for(people.sup_east).get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true")
+    text = page.content.decode()
+    assert 'aria-valuenow="42"' in text and 'id="import-rows">420000<' in text
+    assert 'hx-trigger="every 1s"' in text

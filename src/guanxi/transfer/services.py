@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -18,8 +19,22 @@ from guanxi.transfer.kinds import KINDS, Kind
 from guanxi.transfer.models import ImportJob
 
 ALLOWED_SUFFIXES = {".csv", ".xlsx"}
+PROGRESS_TTL = 24 * 3600
 # Progress is saved at most this often (fractions of the file), not on every batch.
 PROGRESS_STEP = 1
+
+
+def progress_key(job_id: int) -> str:
+    return f"import-progress:{job_id}"
+
+
+def import_job_progress(job: ImportJob) -> ImportJob:
+    """The job with the progress its worker reported so far filled in."""
+    if job.state == ImportJob.State.RUNNING:
+        reported = cache.get(progress_key(job.pk))
+        if reported is not None:
+            job.progress, job.rows = reported
+    return job
 
 
 def kind_for(name: str) -> Kind:
@@ -99,10 +114,12 @@ def import_job_run(job: ImportJob) -> ImportJob:
     last = [-1]
 
     def progress(fraction: float, result: ImportResult) -> None:
+        # The import's own transaction hides its writes until it ends: progress goes through
+        # the cache (Redis, or files in the data dir), which the page reads while it runs.
         percent = int(fraction * 100)
         if percent - last[0] >= PROGRESS_STEP:
             last[0] = percent
-            ImportJob.objects.filter(pk=job.pk).update(progress=min(percent, 99), rows=result.rows)
+            cache.set(progress_key(job.pk), (min(percent, 99), result.rows), PROGRESS_TTL)
 
     try:
         result = import_file(
@@ -130,5 +147,6 @@ def import_job_run(job: ImportJob) -> ImportJob:
     job.progress = 100
     job.finished_at = timezone.now()
     job.save()
+    cache.delete(progress_key(job.pk))
     Path(job.stored_path).unlink(missing_ok=True)
     return job

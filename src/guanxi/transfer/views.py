@@ -53,7 +53,7 @@ def import_create(request: AuthedRequest) -> HttpResponse:
 
 @require("transfer.import_data")
 def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    job = selectors.import_job_get(actor=request.user, pk=pk)
+    job = services.import_job_progress(selectors.import_job_get(actor=request.user, pk=pk))
     partial = getattr(request, "htmx", False)
     template = "transfer/_import_status.html" if partial else "transfer/import_detail.html"
     return render(request, template, {"job": job})
