@@ -146,6 +146,9 @@ def customer_create(
         account_manager = actor
     check_manager(actor, account_manager)
     cleaned = clean_customer(values, DictionaryLookup())
+    code = code.strip()
+    if len(code) > Customer._meta.get_field("code").max_length:  # type: ignore[operator]
+        raise field_error("code", _("A code has at most 32 characters."))
     if code and Customer.objects.filter(code=code).exists():
         raise field_error("code", _("A customer with the code %(code)s exists.") % {"code": code})
     if not allow_duplicate:

@@ -1,0 +1,110 @@
+"""Business rules that live in the customer services, whoever calls them."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+
+from guanxi.customers import services
+from guanxi.customers.models import Contact
+from tests.conftest import Book, People
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+def messages(error: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
+    return error.value.message_dict
+
+
+def test_codes_are_generated_unique_and_checked(people: People, book: Book) -> None:
+    first = services.customer_create(actor=people.admin, name="甲公司")
+    second = services.customer_create(actor=people.admin, name="乙公司")
+    assert int(second.code[1:]) == int(first.code[1:]) + 1
+    with pytest.raises(ValidationError) as taken:
+        services.customer_create(actor=people.admin, name="丙公司", code=book.east.code)
+    assert messages(taken) == {"code": [f"A customer with the code {book.east.code} exists."]}
+    with pytest.raises(ValidationError) as long:
+        services.customer_create(actor=people.admin, name="丁公司", code="X" * 33)
+    assert messages(long) == {"code": ["A code has at most 32 characters."]}
+
+
+def test_an_inactive_manager_is_refused(people: People, book: Book) -> None:
+    people.rep_east2.is_active = False
+    people.rep_east2.save()
+    with pytest.raises(ValidationError) as error:
+        services.customer_reassign(
+            actor=people.sup_east, customers=[book.east], account_manager=people.rep_east2
+        )
+    assert messages(error) == {
+        "account_manager": [f"{people.rep_east2} is inactive and cannot manage customers."]
+    }
+
+
+def test_removing_the_primary_contact_passes_the_mark_on(people: People, book: Book) -> None:
+    first = services.contact_create(actor=people.rep_east, customer=book.east, name="甲")
+    services.contact_create(actor=people.rep_east, customer=book.east, name="乙")
+    services.contact_delete(actor=people.rep_east, contact=first)
+    assert [(c.name, c.is_primary) for c in Contact.objects.filter(customer=book.east)] == [
+        ("乙", True)
+    ]
+    with pytest.raises(ValidationError) as error:
+        services.contact_update(
+            actor=people.rep_east, contact=Contact.objects.get(name="乙"), is_primary=False
+        )
+    assert messages(error)["is_primary"] == [
+        "A customer keeps one primary contact: make another contact primary instead."
+    ]
+
+
+def test_an_interaction_cannot_name_another_customers_contact(people: People, book: Book) -> None:
+    other = Contact.objects.create(customer=book.east2, name="外人", is_primary=True)
+    with pytest.raises(ValidationError) as error:
+        services.interaction_create(
+            actor=people.sup_east,
+            customer=book.east,
+            contact=other,
+            occurred_at=timezone.now(),
+            channel="phone",
+            summary="回访",
+        )
+    assert messages(error) == {"contact": ["This contact belongs to another customer."]}
+
+
+def test_a_merged_customer_cannot_be_restored(people: People, book: Book) -> None:
+    services.customer_merge(actor=people.sup_east, target=book.east, source=book.east2)
+    book.east2.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.customer_restore(actor=people.sup_east, customer=book.east2)
+    assert messages(error) == {
+        "merged_into": [
+            "This customer was merged into 北京华信科技有限公司 and cannot be restored."
+        ]
+    }
+
+
+def test_an_archived_customer_cannot_be_edited(people: People, book: Book) -> None:
+    services.customer_archive(actor=people.sup_east, customer=book.east)
+    with pytest.raises(ValidationError) as error:
+        services.customer_update(actor=people.sup_east, customer=book.east, name="新名字")
+    assert messages(error) == {"archived_at": ["Restore this customer before changing it."]}
+
+
+def test_merging_into_itself_is_refused(people: People, book: Book) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.customer_merge(actor=people.admin, target=book.east, source=book.east)
+    assert messages(error) == {"source": ["A customer cannot be merged into itself."]}
+
+
+def test_a_job_cannot_write_past_the_data_scope(people: People) -> None:
+    west = CustomerFactory(name="西部客户", account_manager=people.rep_west)
+    with pytest.raises(ValidationError) as error:
+        services.customer_update(actor=people.rep_east, customer=west, name="x")
+    assert messages(error) == {"customer": ["This customer is outside your data scope."]}
