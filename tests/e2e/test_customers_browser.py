@@ -102,6 +102,7 @@ def test_list_search_and_360(browser, live_server, book, language, viewport) -> 
     assert page.locator("#customer-name").inner_text() == "北京华信科技有限公司"
     assert page.locator("#orders-count").inner_text() == "4"
     assert page.locator("#communications-chart canvas").count() == 1
+    assert page.locator("#orders-chart canvas").count() == 1
     assert page.locator("#timeline li").count() >= 10
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the 360 page is {overflow}px too wide"

@@ -11,16 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
+from guanxi.core.models import AuditEntry
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import MONTHLY_TARGET, monthly_communications
+from guanxi.customers.services.fields import model_field
 
 
 @dataclass(frozen=True)
@@ -181,27 +183,39 @@ def interaction_events(customer: Customer, actor: User, limit: int) -> list[Time
     ]
 
 
-def record_events(customer: Customer, actor: User, limit: int) -> list[TimelineEvent]:
-    """Creation, archive, merge and reassignment of the record itself, from the audit trail."""
-    from guanxi.core.models import AuditEntry
+def _field_label(name: str) -> str:
+    try:
+        return str(model_field(Customer, name).verbose_name)
+    except FieldDoesNotExist:
+        return {"tags": str(_("tags")), "merged_from": str(_("merged from"))}.get(name, name)
 
+
+def record_events(customer: Customer, actor: User, limit: int) -> list[TimelineEvent]:
+    """Creation, changes, archive, merge and reassignment of the record, from the audit trail."""
     entries = AuditEntry.objects.filter(
-        Q(model="customers.customer", object_id=str(customer.pk))
+        model="customers.customer", object_id=str(customer.pk)
     ).select_related("actor")[:limit]
     titles = {
         "create": _("Customer created"),
         "update": _("Customer record changed"),
         "delete": _("Customer deleted"),
     }
-    return [
-        TimelineEvent(
-            at=entry.at,
-            kind="record",
-            title=str(titles.get(entry.action, entry.action)),
-            detail=", ".join(sorted(entry.changes)) if entry.action == "update" else "",
+    events = []
+    for entry in entries:
+        changed = [name for name in entry.changes if name != "version"]
+        detail = (
+            ", ".join(_field_label(name) for name in changed) if entry.action == "update" else ""
         )
-        for entry in entries
-    ]
+        who = entry.actor.display_name if entry.actor else str(_("System"))
+        events.append(
+            TimelineEvent(
+                at=entry.at,
+                kind="record",
+                title=str(titles.get(entry.action, entry.action)),
+                detail=f"{who} · {detail}" if detail else who,
+            )
+        )
+    return events
 
 
 register(

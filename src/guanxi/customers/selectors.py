@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.core.dates import last_months
 from guanxi.core.errors import require_perm
 from guanxi.core.roles import scope_queryset
 from guanxi.customers.models import Contact, Customer, Interaction
@@ -127,11 +128,8 @@ def interaction_get(*, actor: User, pk: int) -> Interaction:
 
 def monthly_communications(*, customer: Customer, months: int = 12) -> list[tuple[str, int]]:
     """Effective communications per month for the last ``months`` months, oldest first."""
-    today = timezone.localdate()
-    first = date(today.year, today.month, 1)
-    for _i in range(months - 1):
-        first = (first - timedelta(days=1)).replace(day=1)
-    start = datetime.combine(first, time.min, tzinfo=timezone.get_current_timezone())
+    starts = last_months(months)
+    start = datetime.combine(starts[0], time.min, tzinfo=timezone.get_current_timezone())
     rows = (
         Interaction.objects.filter(customer=customer, effective=True, occurred_at__gte=start)
         .annotate(month=TruncMonth("occurred_at"))
@@ -139,13 +137,8 @@ def monthly_communications(*, customer: Customer, months: int = 12) -> list[tupl
         .annotate(n=Count("id"))
     )
     counts = {row["month"].strftime("%Y-%m"): row["n"] for row in rows}
-    result = []
-    month = first
-    for _i in range(months):
-        key = month.strftime("%Y-%m")
-        result.append((key, counts.get(key, 0)))
-        month = (month + timedelta(days=32)).replace(day=1)
-    return result
+    keys = [month.strftime("%Y-%m") for month in starts]
+    return [(key, counts.get(key, 0)) for key in keys]
 
 
 def communications_this_month(customer_ids: list[int]) -> dict[int, int]:

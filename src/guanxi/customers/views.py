@@ -1,7 +1,5 @@
 """Customer pages: the list, the form, the 360 view, contacts, interactions and merging."""
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -129,21 +127,7 @@ def customer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def customer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get(actor=request.user, pk=pk)
     view = customer_360(actor=request.user, customer=customer)
-    interactions = next(s for s in view["sections"] if s["key"] == "interactions")["data"]
-    context = {
-        **view,
-        "history": audit_for_record(instance=customer)[:20],
-        "chart": json.dumps(
-            {
-                "months": [m["month"] for m in interactions["monthly"]],
-                "counts": [m["effective"] for m in interactions["monthly"]],
-                "target": interactions["monthly_target"],
-                "label": _("Effective communications"),
-                "target_label": _("Target"),
-            },
-            ensure_ascii=False,
-        ),
-    }
+    context = {**view, "history": audit_for_record(instance=customer)[:20]}
     return render(request, "customers/customer_detail.html", context)
 
 

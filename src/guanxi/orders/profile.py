@@ -12,13 +12,14 @@ from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.models import Customer
 from guanxi.customers.profile import Section, TimelineEvent, register
 from guanxi.orders.models import Order
-from guanxi.orders.selectors import order_totals
+from guanxi.orders.selectors import monthly_amounts, order_totals
 
 
 def build_orders(customer: Customer, actor: User, lookup: DictionaryLookup) -> dict[str, Any]:
     totals = order_totals(customer=customer)
     recent = Order.objects.filter(customer=customer).order_by("-order_date", "-id")[:10]
     return {
+        "monthly": monthly_amounts(customer=customer),
         "count": totals["count"],
         "amount": str(totals["amount"]),
         "last_order_date": (

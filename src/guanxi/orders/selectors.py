@@ -5,10 +5,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.core.dates import last_months
 from guanxi.core.errors import require_perm
 from guanxi.core.roles import scope_queryset
 from guanxi.customers.models import Customer
@@ -81,3 +83,17 @@ def order_totals(*, customer: Customer) -> dict:
         "amount": totals["amount"] or Decimal(0),
         "last_order_date": totals["last"],
     }
+
+
+def monthly_amounts(*, customer: Customer, months: int = 24) -> list[dict[str, str]]:
+    """Sales amount per month for the last ``months`` months, oldest first (zeros included)."""
+    starts = last_months(months)
+    rows = (
+        Order.objects.filter(customer=customer, status__in=SALE_STATUSES, order_date__gte=starts[0])
+        .annotate(month=TruncMonth("order_date"))
+        .values("month")
+        .annotate(amount=Sum("total"))
+    )
+    amounts = {row["month"].strftime("%Y-%m"): row["amount"] for row in rows}
+    keys = [start.strftime("%Y-%m") for start in starts]
+    return [{"month": key, "amount": str(amounts.get(key) or Decimal(0))} for key in keys]
