@@ -227,6 +227,15 @@ def customer_update(
     return customer
 
 
+def _set_archived(customer: Customer, *, actor: User, archived: bool) -> Customer:
+    before = snapshot(customer)
+    customer.archived_at = timezone.now() if archived else None
+    customer.version += 1
+    customer.save(update_fields=["archived_at", "version", "updated_at"])
+    audit_update(actor=actor, instance=customer, before=before)
+    return customer
+
+
 @transaction.atomic
 def customer_archive(*, actor: User, customer: Customer) -> Customer:
     """Soft delete: the customer leaves the lists but keeps its history and can be restored."""
@@ -235,12 +244,7 @@ def customer_archive(*, actor: User, customer: Customer) -> Customer:
     ensure_visible(actor, customer)
     if customer.is_archived:
         return customer
-    before = snapshot(customer)
-    customer.archived_at = timezone.now()
-    customer.version += 1
-    customer.save(update_fields=["archived_at", "version", "updated_at"])
-    audit_update(actor=actor, instance=customer, before=before)
-    return customer
+    return _set_archived(customer, actor=actor, archived=True)
 
 
 @transaction.atomic
@@ -256,12 +260,7 @@ def customer_restore(*, actor: User, customer: Customer) -> Customer:
             _("This customer was merged into %(target)s and cannot be restored.")
             % {"target": customer.merged_into},
         )
-    before = snapshot(customer)
-    customer.archived_at = None
-    customer.version += 1
-    customer.save(update_fields=["archived_at", "version", "updated_at"])
-    audit_update(actor=actor, instance=customer, before=before)
-    return customer
+    return _set_archived(customer, actor=actor, archived=False)
 
 
 @transaction.atomic
