@@ -147,6 +147,28 @@ class TestContactsAndInteractions:
         page = rep.get(f"/customers/{book.east.pk}/").content.decode()
         assert "季度回访" in page
 
+    def test_delete_an_interaction(self, people: People, book: Book) -> None:
+        from django.utils import timezone
+
+        from guanxi.customers.models import Interaction
+
+        interaction = Interaction.objects.create(
+            customer=book.east, occurred_at=timezone.now(), channel="phone", summary="误记"
+        )
+        page = client_for(people.rep_east).get(f"/interactions/{interaction.pk}/").content.decode()
+        assert f'action="/interactions/{interaction.pk}/delete/"' in page
+        assert (
+            client_for(people.rep_west).post(f"/interactions/{interaction.pk}/delete/").status_code
+            == 404
+        )
+        assert (
+            client_for(people.executive).post(f"/interactions/{interaction.pk}/delete/").status_code
+            == 403
+        )
+        response = client_for(people.rep_east).post(f"/interactions/{interaction.pk}/delete/")
+        assert response.status_code == 302
+        assert not Interaction.objects.filter(pk=interaction.pk).exists()
+
     def test_a_bad_mobile_stays_on_the_form(self, people: People, book: Book) -> None:
         response = client_for(people.rep_east).post(
             f"/customers/{book.east.pk}/contacts/new/", {"name": "王五", "mobile": "123"}

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -324,4 +325,21 @@ def interaction_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The interaction was saved."))
             return redirect(customer)
     title = _("Interaction with %(customer)s") % {"customer": customer}
-    return _form_page(request, form, title, customer.get_absolute_url())
+    context = {
+        "form": form,
+        "title": title,
+        "back": customer.get_absolute_url(),
+        "delete_url": reverse("interaction-delete", args=[interaction.pk])
+        if request.user.has_perm("customers.delete_interaction")
+        else "",
+    }
+    return render(request, "web/form.html", context)
+
+
+@require("customers.delete_interaction")
+@require_POST
+def interaction_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    interaction = selectors.interaction_get(actor=request.user, pk=pk)
+    services.interaction_delete(actor=request.user, interaction=interaction)
+    messages.success(request, _("The interaction was deleted."))
+    return redirect(interaction.customer)

@@ -54,6 +54,11 @@ urlpatterns = [
         name="interaction-create",
     ),
     path("interactions/<int:pk>/", customers.interaction_edit, name="interaction-edit"),
+    path(
+        "interactions/<int:pk>/delete/",
+        customers.interaction_delete,
+        name="interaction-delete",
+    ),
     path("products/", catalog.product_list, name="product-list"),
     path("products/new/", catalog.product_create, name="product-create"),
     path("products/<int:pk>/", catalog.product_detail, name="product-detail"),
