@@ -1,10 +1,8 @@
 """Business rules that live in the customer services, whoever calls them."""
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from guanxi.customers import services
 from guanxi.customers.models import Contact
@@ -12,12 +10,6 @@ from tests.conftest import Book, People
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 def messages(error: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:

@@ -120,3 +120,25 @@ class TestSearchText:
             == "北京华信科技"
         )
         assert name_key("ＡＢＣ（中国）有限公司") == name_key("abc co., ltd.") == "abc"
+
+
+class TestCheckDigitProperty:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    BODY = st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=10, max_size=10)
+
+    @given(
+        st.sampled_from(["11", "12", "13", "19", "21", "31", "51", "52", "59", "91", "92", "93"]),
+        st.text(alphabet="0123456789", min_size=6, max_size=6),
+        BODY,
+    )
+    def test_a_computed_check_digit_is_accepted_and_any_other_refused(
+        self, kind: str, region: str, body: str
+    ) -> None:
+        first17 = kind + region + body[:9]
+        check = uscc_check_char(first17)
+        assert clean_uscc(first17 + check) == first17 + check
+        wrong = next(c for c in "0123456789" if c != check)
+        with pytest.raises(ValidationError):
+            clean_uscc(first17 + wrong)
