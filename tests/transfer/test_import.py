@@ -250,3 +250,36 @@ def test_a_web_import_reports_progress_outside_its_transaction(
     assert all(0 < percent <= 99 for percent, _rows in reported)
     assert cache.get(progress_key(job.pk)) is None
     assert not path.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_export_imports_back_unchanged(
+    people: People, tmp_path: Path, language: str, suffix: str
+) -> None:
+    from guanxi.customers.services import customer_create
+    from guanxi.transfer.kinds.customers import export_rows
+    from guanxi.transfer.writers import write_file
+
+    customer_create(
+        actor=people.admin,
+        name="杭州云栖信息技术有限公司",
+        level="major",
+        region="zhejiang",
+        scale="medium",
+        lifecycle_stage="growing",
+        status="churn_warning",
+        phone="0571-88886666",
+        registered_capital="5000000",
+        birthday="2001-05-01",
+        tags=["VIP", "华东"],
+    )
+    before = list(Customer.objects.values())
+    path = tmp_path / f"export{suffix}"
+    with translation.override(language):
+        header, rows = export_rows(people.admin)
+        assert write_file(path, header, rows) == 1
+        result = run(people.admin, "customers", path)
+    assert (result.created, result.updated, result.errors) == (0, 0, [])
+    assert list(Customer.objects.values()) == before
