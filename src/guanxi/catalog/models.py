@@ -25,9 +25,9 @@ class Product(TimestampedModel):
         ordering = ["code"]
         # One index for each filter and sort the product list offers (code and name: above).
         indexes = [
-            models.Index(fields=["name"], name="product_name_idx"),
-            models.Index(fields=["price"], name="product_price_idx"),
-            models.Index(fields=["created_at"], name="product_created_idx"),
+            models.Index(fields=["name", "id"], name="product_name_idx"),
+            models.Index(fields=["price", "id"], name="product_price_idx"),
+            models.Index(fields=["created_at", "id"], name="product_created_idx"),
             models.Index(fields=["active", "unit"], name="product_active_unit_idx"),
         ]
 

@@ -121,16 +121,18 @@ class Customer(TimestampedModel):
         ]
         # One index for each filter, sort and lookup (declared here rather than with
         # db_index, which on PostgreSQL adds a second LIKE index per text column).
+        # Sorts end with the primary key (stable pages), so their indexes do too: SQLite then
+        # reads rows in order instead of sorting the whole table.
         indexes = [
-            models.Index(fields=["created_at"], name="customer_created_idx"),
-            models.Index(fields=["updated_at"], name="customer_updated_idx"),
+            models.Index(fields=["created_at", "id"], name="customer_created_idx"),
+            models.Index(fields=["updated_at", "id"], name="customer_updated_idx"),
+            models.Index(fields=["name", "id"], name="customer_name_idx"),
+            models.Index(fields=["level", "id"], name="customer_level_idx"),
             *[
                 models.Index(fields=[field], name=f"customer_{field}_idx")
                 for field in (
-                    "name",
                     "region",
                     "industry",
-                    "level",
                     "credit_rating",
                     "satisfaction",
                     "phone",
@@ -224,7 +226,7 @@ class Interaction(TimestampedModel):
         verbose_name_plural = _("interactions")
         ordering = ["-occurred_at", "-id"]
         indexes = [
-            models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_idx"),
+            models.Index(fields=["customer", "occurred_at", "id"], name="interaction_customer_idx"),
         ]
 
     def __str__(self) -> str:

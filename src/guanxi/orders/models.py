@@ -24,7 +24,7 @@ class Order(TimestampedModel):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
     )
-    order_date = models.DateField(_("order date"), db_index=True)
+    order_date = models.DateField(_("order date"))
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED
     )
@@ -46,10 +46,11 @@ class Order(TimestampedModel):
         verbose_name_plural = _("orders")
         ordering = ["-order_date", "-id"]
         indexes = [
-            models.Index(fields=["customer", "-order_date"], name="order_customer_date_idx"),
-            models.Index(fields=["status"], name="order_status_idx"),
-            models.Index(fields=["total"], name="order_total_idx"),
-            models.Index(fields=["created_at"], name="order_created_idx"),
+            models.Index(fields=["customer", "order_date", "id"], name="order_customer_date_idx"),
+            models.Index(fields=["order_date", "id"], name="order_date_idx"),
+            models.Index(fields=["status", "id"], name="order_status_idx"),
+            models.Index(fields=["total", "id"], name="order_total_idx"),
+            models.Index(fields=["created_at", "id"], name="order_created_idx"),
         ]
 
     def __str__(self) -> str:
