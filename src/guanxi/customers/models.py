@@ -95,7 +95,7 @@ class Customer(TimestampedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
-    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, db_index=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -121,13 +121,14 @@ class Customer(TimestampedModel):
         ]
         # One index for each filter, sort and lookup (declared here rather than with
         # db_index, which on PostgreSQL adds a second LIKE index per text column).
-        # Sorts end with the primary key (stable pages), so their indexes do too: SQLite then
-        # reads rows in order instead of sorting the whole table.
+        # Every list filters on archived_at and sorts with the primary key last (stable pages),
+        # so the sort indexes are (archived_at, sort key, id): both databases then read a page
+        # in index order instead of sorting every customer.
         indexes = [
-            models.Index(fields=["created_at", "id"], name="customer_created_idx"),
-            models.Index(fields=["updated_at", "id"], name="customer_updated_idx"),
-            models.Index(fields=["name", "id"], name="customer_name_idx"),
-            models.Index(fields=["level", "id"], name="customer_level_idx"),
+            *[
+                models.Index(fields=["archived_at", key, "id"], name=f"customer_{key}_sort_idx")
+                for key in ("created_at", "updated_at", "name", "level")
+            ],
             *[
                 models.Index(fields=[field], name=f"customer_{field}_idx")
                 for field in (

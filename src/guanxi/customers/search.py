@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from django.db import connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from pypinyin import Style, lazy_pinyin
 from pypinyin.seg import mmseg
@@ -130,6 +130,22 @@ def search_fields(
         "search_text": text,
         "search_bigrams": bigrams(normal, initials),
     }
+
+
+def archived_filter(archived: bool, *, searching: bool) -> Q | RawSQL:
+    """The archived / not archived condition every customer list starts from.
+
+    SQLite cannot tell how rare a ``LIKE '%…%'`` match is; it walks the (archived_at, sort key)
+    index in order and tests every customer for a rare term (125 ms at 100,000 customers),
+    where a plain scan and sort takes 33 ms. The unary ``+`` keeps it off that index while
+    searching; PostgreSQL judges by its trigram statistics and needs no help.
+    """
+    if searching and connection.vendor == "sqlite":
+        condition = "IS NOT NULL" if archived else "IS NULL"
+        return RawSQL(
+            f'+"customers_customer"."archived_at" {condition}', (), output_field=BooleanField()
+        )
+    return Q(archived_at__isnull=not archived)
 
 
 def filter_search(queryset: QuerySet, q: str) -> QuerySet:

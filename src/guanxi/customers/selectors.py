@@ -14,7 +14,7 @@ from guanxi.core.dates import last_months
 from guanxi.core.errors import require_perm
 from guanxi.core.roles import scope_queryset
 from guanxi.customers.models import Contact, Customer, Interaction
-from guanxi.customers.search import filter_search
+from guanxi.customers.search import archived_filter, filter_search
 
 # Effective communications a month the handbook asks for.
 MONTHLY_TARGET = 2
@@ -54,7 +54,7 @@ def visible_customers(actor: User) -> QuerySet[Customer]:
 
 def customer_list(*, actor: User, filters: CustomerFilters | None = None) -> QuerySet[Customer]:
     f = filters or CustomerFilters()
-    customers = visible_customers(actor).filter(archived_at__isnull=not f.archived)
+    customers = visible_customers(actor).filter(archived_filter(f.archived, searching=bool(f.q)))
     customers = customers.select_related("account_manager")
     if f.q:
         customers = filter_search(customers, f.q)
