@@ -241,6 +241,13 @@ class TestOrdersAndStock:
             "Only 5 台 of 伺服电机 are at 上海仓 A-01; you cannot take 8."
         ]
         assert StockItem.objects.get().quantity == 5
+        client.post("/stock/adjust/", {**data, "delta": "0", "notes": "靠窗，易受潮"})
+        assert StockItem.objects.get().notes == "靠窗，易受潮"
+        client.post("/stock/adjust/", {**data, "delta": "-1"})
+        assert (StockItem.objects.get().quantity, StockItem.objects.get().notes) == (
+            4,
+            "靠窗，易受潮",
+        )
 
 
 class TestImportPages:

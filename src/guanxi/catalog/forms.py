@@ -87,3 +87,15 @@ class StockAdjustForm(forms.Form):
         help_text=_("Positive to receive stock, negative to issue it."),
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
+    notes = forms.CharField(
+        label=_("Notes on this bin location"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Leave empty to keep the current notes."),
+    )
+
+    def service_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        if not values.get("notes"):
+            values.pop("notes", None)
+        return values

@@ -109,7 +109,7 @@ def stock_adjust(request: AuthedRequest) -> HttpResponse:
     form = StockAdjustForm(request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         item = run_service(
-            form, lambda: services.stock_adjust(actor=request.user, **form.cleaned_data)
+            form, lambda: services.stock_adjust(actor=request.user, **form.service_values())
         )
         if item is not None:
             messages.success(
