@@ -55,8 +55,8 @@ class TestCustomerForm:
         data = {**BASE, "name": "北京华信科技股份有限公司"}
         response = client.post("/customers/new/", data)
         assert response.status_code == 200
-        assert [c.pk for c in response.context["duplicates"]] == [book.east.pk]
-        assert book.east.code in response.content.decode()
+        assert response.context["duplicates"] == [(book.east, True)]
+        assert f'href="/customers/{book.east.pk}/"' in response.content.decode()
         assert client.post("/customers/new/", {**data, "allow_duplicate": "on"}).status_code == 302
         assert Customer.objects.filter(name="北京华信科技股份有限公司").count() == 1
 
@@ -64,6 +64,16 @@ class TestCustomerForm:
         settings.API_COUNT_CAP = 2
         page = client_for(people.admin).get("/customers/").content.decode()
         assert '<span class="badge text-bg-light fw-normal" id="customer-count">2+</span>' in page
+
+    def test_a_duplicate_in_another_book_is_named_not_linked(
+        self, people: People, book: Book
+    ) -> None:
+        response = client_for(people.rep_west).post(
+            "/customers/new/", {**BASE, "name": "北京华信科技股份有限公司"}
+        )
+        assert response.context["duplicates"] == [(book.east, False)]
+        page = response.content.decode()
+        assert book.east.code in page and f'href="/customers/{book.east.pk}/"' not in page
 
     def test_a_stale_edit_is_a_conflict_showing_what_changed(
         self, people: People, book: Book

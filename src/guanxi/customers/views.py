@@ -65,7 +65,13 @@ def customer_create(request: AuthedRequest) -> HttpResponse:
                 form, lambda: services.customer_create(actor=request.user, **values)
             )
         except services.DuplicateCustomer as error:
-            duplicates = error.matches
+            # Matches from other books are named but not linked: their pages would answer 404.
+            visible = set(
+                selectors.visible_customers(request.user)
+                .filter(pk__in=[m.pk for m in error.matches])
+                .values_list("pk", flat=True)
+            )
+            duplicates = [(match, match.pk in visible) for match in error.matches]
             form.add_error(
                 None,
                 _(
