@@ -12,6 +12,7 @@ from guanxi.catalog.models import Product, StockItem, StockMovement, Warehouse
 from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.sequences import next_numbers
+from guanxi.core.validators import clean_text
 
 PRODUCT_FIELDS = ("name", "model", "grade", "unit", "price", "notes", "active")
 TEXT_LIMITS = {"code": 32, "name": 200, "model": 100, "grade": 50, "unit": 20}
@@ -41,17 +42,9 @@ def clean_product(values: dict[str, Any], *, partial: bool = False) -> dict[str,
             elif field == "active":
                 cleaned[field] = bool(value)
             else:
-                text = "" if value is None else str(value).strip()
-                limit = TEXT_LIMITS.get(field)
-                if limit and len(text) > limit:
-                    raise field_error(
-                        field,
-                        _("At most %(max)d characters (this has %(n)d).")
-                        % {"max": limit, "n": len(text)},
-                    )
-                cleaned[field] = text
+                cleaned[field] = clean_text(value, TEXT_LIMITS.get(field))
         except ValidationError as error:
-            errors.update(error.message_dict)
+            errors[field] = error.messages
     if (not partial or "name" in values) and not cleaned.get("name") and "name" not in errors:
         errors["name"] = [_("This field is required.")]
     if (not partial or "unit" in values) and "unit" in cleaned and not cleaned["unit"]:

@@ -22,6 +22,16 @@ SERVICE_NUMBER = re.compile(r"^[48]00-?\d{3}-?\d{4}$")
 SEPARATORS = re.compile(r"[\s()（）]")
 
 
+def clean_text(value: object, max_length: int | None = None) -> str:
+    """Text stripped of surrounding blanks (``None`` becomes ""), no longer than ``max_length``."""
+    text = "" if value is None else str(value).strip()
+    if max_length and len(text) > max_length:
+        raise ValidationError(
+            _("At most %(max)d characters (this has %(n)d).") % {"max": max_length, "n": len(text)}
+        )
+    return text
+
+
 def uscc_check_char(first17: str) -> str:
     total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=False))
     return USCC_ALPHABET[(31 - total % 31) % 31]

@@ -11,6 +11,7 @@ from guanxi.accounts.models import User
 from guanxi.core.audit import audit_create, audit_delete, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.validators import clean_text
 from guanxi.customers.models import Contact, Customer, Interaction
 from guanxi.customers.services.customers import ensure_visible
 from guanxi.customers.services.fields import clean_contact
@@ -95,13 +96,10 @@ def _clean_interaction(values: dict[str, Any], *, partial: bool) -> dict[str, An
     cleaned: dict[str, Any] = {}
     for field, limit in INTERACTION_TEXT.items():
         if field in values:
-            text = str(values[field] or "").strip()
-            if limit and len(text) > limit:
-                errors[field] = [
-                    _("At most %(max)d characters (this has %(n)d).")
-                    % {"max": limit, "n": len(text)}
-                ]
-            cleaned[field] = text
+            try:
+                cleaned[field] = clean_text(values[field], limit)
+            except ValidationError as error:
+                errors[field] = error.messages
     if "channel" in values or not partial:
         code = DictionaryLookup().resolve("channel", str(values.get("channel") or ""))
         if code is None:

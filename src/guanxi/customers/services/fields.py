@@ -135,15 +135,9 @@ def clean_value(field: str, value: Any, lookup: DictionaryLookup) -> Any:
         return _decimal(value)
     if field in DATE_FIELDS:
         return _date(value)
-    text = "" if value is None else str(value).strip()
     if field in TEXT_CLEANERS:
-        return TEXT_CLEANERS[field](text)
-    max_length = model_field(Customer, field).max_length
-    if max_length and len(text) > max_length:
-        raise ValidationError(
-            _("At most %(max)d characters (this has %(n)d).") % {"max": max_length, "n": len(text)}
-        )
-    return text
+        return TEXT_CLEANERS[field](validators.clean_text(value))
+    return validators.clean_text(value, model_field(Customer, field).max_length)
 
 
 def clean_customer(
@@ -195,14 +189,9 @@ def clean_contact(values: dict[str, Any], *, partial: bool = False) -> dict[str,
             if field in cleaners:
                 cleaned[field] = cleaners[field](value)
             else:
-                text = "" if value is None else str(value).strip()
-                max_length = model_field(Contact, field).max_length
-                if max_length and len(text) > max_length:
-                    raise ValidationError(
-                        _("At most %(max)d characters (this has %(n)d).")
-                        % {"max": max_length, "n": len(text)}
-                    )
-                cleaned[field] = text
+                cleaned[field] = validators.clean_text(
+                    value, model_field(Contact, field).max_length
+                )
         except ValidationError as error:
             errors[field] = error.messages
     if (not partial or "name" in values) and not cleaned.get("name") and "name" not in errors:
