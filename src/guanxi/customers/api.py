@@ -279,10 +279,6 @@ def conflict_problem(error: services.EditConflict) -> HttpResponse:
     )
 
 
-def _customers(request: HttpRequest) -> Any:
-    return Customer.objects.select_related("account_manager").prefetch_related("tags")
-
-
 @router.get("/customers", response=list[CustomerOut], summary="List and search customers")
 @paginate(CappedPageNumberPagination)
 def customer_list(request: HttpRequest, filters: Query[CustomerQuery]) -> Any:
@@ -313,7 +309,7 @@ def customer_create(request: HttpRequest, payload: CustomerIn) -> Any:
         )
     except services.DuplicateCustomer as error:
         return duplicate_problem(error)
-    return Status(201, _customers(request).get(pk=customer.pk))
+    return Status(201, customer)
 
 
 @router.post("/customers/reassign", summary="Give customers a new account manager")
@@ -339,8 +335,7 @@ def customer_reassign(request: HttpRequest, payload: ReassignIn) -> dict[str, in
 
 @router.get("/customers/{customer_id}", response=CustomerOut, summary="One customer")
 def customer_detail(request: HttpRequest, customer_id: int) -> Customer:
-    selectors.customer_get(actor=_actor(request), pk=customer_id)
-    return _customers(request).get(pk=customer_id)
+    return selectors.customer_get(actor=_actor(request), pk=customer_id)
 
 
 @router.patch(
@@ -360,12 +355,11 @@ def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPat
             services.customer_reassign(actor=actor, customers=[customer], account_manager=manager)
             version = None if version is None else version + 1
     try:
-        services.customer_update(
+        return services.customer_update(
             actor=actor, customer=customer, version=version, tags=tags, **values
         )
     except services.EditConflict as error:
         return conflict_problem(error)
-    return _customers(request).get(pk=customer_id)
 
 
 @router.delete(
@@ -384,8 +378,7 @@ def customer_archive(request: HttpRequest, customer_id: int) -> Status:
 def customer_restore(request: HttpRequest, customer_id: int) -> Customer:
     actor = _actor(request)
     customer = selectors.customer_get(actor=actor, pk=customer_id)
-    services.customer_restore(actor=actor, customer=customer)
-    return _customers(request).get(pk=customer_id)
+    return services.customer_restore(actor=actor, customer=customer)
 
 
 @router.get(
@@ -404,8 +397,11 @@ def customer_duplicates(request: HttpRequest, customer_id: int) -> Any:
         exclude_pk=customer.pk,
     )
     # Only those the caller may open are listed here.
-    return _customers(request).filter(
-        pk__in=selectors.visible_customers(actor).filter(pk__in=[m.pk for m in matches])
+    return (
+        selectors.visible_customers(actor)
+        .filter(pk__in=[m.pk for m in matches])
+        .select_related("account_manager")
+        .prefetch_related("tags")
     )
 
 
