@@ -199,6 +199,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from django.http import QueryDict
+
     from guanxi.transfer.services import check_export, kind_for
     from guanxi.transfer.writers import write_file
 
@@ -208,7 +210,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     user = _acting_user(args.user)
     kind = kind_for(args.kind)
     check_export(user, kind)
-    header, rows = kind.exporter(user)
+    header, rows = kind.export(user, QueryDict())
     count = write_file(path, header, rows)
     print(
         json.dumps({"rows": count, "file": str(path)})

@@ -11,9 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guanxi.core.selectors import DictionaryLookup
-from guanxi.customers.forms import CustomerFilterForm
-from guanxi.orders.forms import OrderFilterForm
 from guanxi.transfer import selectors, services
 from guanxi.transfer.forms import ImportForm
 from guanxi.transfer.kinds import KINDS
@@ -78,15 +75,7 @@ def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
         messages.error(request, _("Nothing can be exported under that name."))
         return redirect("home")
     services.check_export(request.user, chosen)
-    if kind == "customers":
-        form = CustomerFilterForm(request.GET, actor=request.user, lookup=DictionaryLookup())
-        header, rows = chosen.exporter(request.user, form.selector_filters())
-    elif kind == "orders":
-        header, rows = chosen.exporter(
-            request.user, OrderFilterForm(request.GET).selector_filters()
-        )
-    else:
-        header, rows = chosen.exporter(request.user)
+    header, rows = chosen.export(request.user, request.GET)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("format") == "xlsx":
         # openpyxl's write-only mode streams rows to a temporary file, not to memory.

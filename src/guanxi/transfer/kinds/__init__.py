@@ -4,13 +4,30 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import QueryDict
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import User
+from guanxi.core.selectors import DictionaryLookup
 from guanxi.transfer.engine import Importer
 from guanxi.transfer.kinds import catalog, contacts, customers, orders
 
 Exporter = Callable[..., tuple[list[str], Iterator[list[Any]]]]
+# Turns a list page's query string into the filters its exporter takes (same rows as the page).
+FilterParser = Callable[[User, QueryDict], Any]
+
+
+def customer_filters(actor: User, query: QueryDict) -> Any:
+    from guanxi.customers.forms import CustomerFilterForm
+
+    return CustomerFilterForm(query, actor=actor, lookup=DictionaryLookup()).selector_filters()
+
+
+def order_filters(actor: User, query: QueryDict) -> Any:
+    from guanxi.orders.forms import OrderFilterForm
+
+    return OrderFilterForm(query).selector_filters()
 
 
 @dataclass(frozen=True)
@@ -20,6 +37,12 @@ class Kind:
     importer: type[Importer]
     exporter: Exporter
     view_permission: str
+    filters: FilterParser | None = None
+
+    def export(self, actor: User, query: QueryDict) -> tuple[list[str], Iterator[list[Any]]]:
+        if self.filters is None:
+            return self.exporter(actor)
+        return self.exporter(actor, self.filters(actor, query))
 
 
 KINDS = {
@@ -31,6 +54,7 @@ KINDS = {
             customers.CustomerImporter,
             customers.export_rows,
             "customers.view_customer",
+            customer_filters,
         ),
         Kind(
             "contacts",
@@ -53,6 +77,13 @@ KINDS = {
             catalog.export_inventory,
             "catalog.view_stockitem",
         ),
-        Kind("orders", _("Orders"), orders.OrderImporter, orders.export_rows, "orders.view_order"),
+        Kind(
+            "orders",
+            _("Orders"),
+            orders.OrderImporter,
+            orders.export_rows,
+            "orders.view_order",
+            order_filters,
+        ),
     ]
 }
