@@ -1,6 +1,6 @@
 """Every write to a customer record: create, edit, archive, restore, reassign."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -84,6 +84,17 @@ def ensure_visible(actor: User, customer: Customer) -> None:
         raise field_error("customer", _("This customer is outside your data scope."))
 
 
+def duplicate_keys(values: Mapping[str, Any]) -> dict[str, str]:
+    """The columns a likely duplicate shares with these (cleaned) values: credit code, phone,
+    e-mail and the name with its legal form set aside. Empty values match nothing."""
+    return {
+        "unified_social_credit_code": values.get("unified_social_credit_code") or "",
+        "phone": values.get("phone") or "",
+        "email": values.get("email") or "",
+        "name_key": name_key(values["name"]) if values.get("name") else "",
+    }
+
+
 def find_duplicates(
     *,
     name: str = "",
@@ -98,16 +109,18 @@ def find_duplicates(
     Deliberately not scoped: a duplicate in another team's book is still a duplicate, and
     the warning shows only its code, name and manager.
     """
+    keys = duplicate_keys(
+        {
+            "name": name,
+            "phone": phone,
+            "email": email,
+            "unified_social_credit_code": unified_social_credit_code,
+        }
+    )
     conditions = Q()
-    if unified_social_credit_code:
-        conditions |= Q(unified_social_credit_code=unified_social_credit_code)
-    if phone:
-        conditions |= Q(phone=phone)
-    if email:
-        conditions |= Q(email=email)
-    key = name_key(name) if name else ""
-    if key:
-        conditions |= Q(name_key=key)
+    for column, value in keys.items():
+        if value:
+            conditions |= Q(**{column: value})
     if not conditions:
         return []
     candidates = Customer.objects.filter(conditions, archived_at__isnull=True)

@@ -20,12 +20,13 @@ from guanxi.core.roles import DataScope, data_scope, owner_in_scope
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.core.sequences import bump_to
 from guanxi.customers.models import Customer, Tag
-from guanxi.customers.search import name_key, search_fields
+from guanxi.customers.search import search_fields
 from guanxi.customers.selectors import CustomerFilters, customer_list
 from guanxi.customers.services.customers import (
     CODE_PREFIX,
     CODE_SEQUENCE,
     check_manager,
+    duplicate_keys,
     new_codes,
     refresh_search,
 )
@@ -212,23 +213,13 @@ class CustomerImporter(Importer):
 
     def warn_duplicates(self, new_rows: list[CustomerRow]) -> None:
         """Rows that look like customers already on file: a warning each, never an error."""
-        keys: dict[str, set[str]] = {
-            "unified_social_credit_code": set(),
-            "phone": set(),
-            "email": set(),
-            "name_key": set(),
-        }
+        keys: dict[str, set[str]] = {}
         derived: dict[int, dict[str, str]] = {}
         for item in new_rows:
-            derived[item.row.number] = {
-                "unified_social_credit_code": item.values.get("unified_social_credit_code", ""),
-                "phone": item.values.get("phone", ""),
-                "email": item.values.get("email", ""),
-                "name_key": name_key(item.values.get("name", "")),
-            }
+            derived[item.row.number] = duplicate_keys(item.values)
             for key, value in derived[item.row.number].items():
                 if value:
-                    keys[key].add(value)
+                    keys.setdefault(key, set()).add(value)
         # One query per key, so each is a plain index lookup whatever the table statistics say
         # (a table that grew inside this transaction has none yet).
         on_file: dict[tuple[str, str], tuple[str, str]] = {}
