@@ -14,7 +14,7 @@ from guanxi.core.models import AuditEntry
 SKIPPED_FIELDS = frozenset({"password", "key_hash", "last_login", "updated_at", "created_at"})
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -31,7 +31,7 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
     for field in instance._meta.concrete_fields:
         if field.name in SKIPPED_FIELDS or (wanted is not None and field.name not in wanted):
             continue
-        values[field.name] = _json_value(getattr(instance, field.attname))
+        values[field.name] = json_value(getattr(instance, field.attname))
     return values
 
 

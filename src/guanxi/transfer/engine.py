@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -118,8 +119,6 @@ def run_import(
     options: ImportOptions,
     on_progress: ProgressCallback | None = None,
 ) -> ImportResult:
-    from django.core.exceptions import PermissionDenied
-
     result = ImportResult(dry_run=options.dry_run)
     if not actor.has_perm("transfer.import_data") or not actor.has_perm(importer_class.permission):
         raise PermissionDenied(_("You do not have permission to import this kind of data."))

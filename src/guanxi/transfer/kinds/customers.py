@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
-from guanxi.core.audit import _json_value
+from guanxi.core.audit import json_value
 from guanxi.core.bulk import copy_rows, field_defaults, insert_fields
 from guanxi.core.models import AuditEntry
 from guanxi.core.roles import DataScope, data_scope, owner_in_scope
@@ -294,7 +294,7 @@ class CustomerImporter(Importer):
             customer = item.existing
             # Empty cells leave a value alone: a partial sheet never wipes data.
             changes = {
-                name: [_json_value(getattr(customer, name)), _json_value(value)]
+                name: [json_value(getattr(customer, name)), json_value(value)]
                 for name, value in item.values.items()
                 if value not in ("", None) and getattr(customer, name) != value
             }
