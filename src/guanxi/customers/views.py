@@ -235,8 +235,11 @@ def customer_merge(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Contacts and interactions -------------------------------------------------------------
 
 
-def _form_page(request: AuthedRequest, form: object, title: str, back: str) -> HttpResponse:
-    return render(request, "web/form.html", {"form": form, "title": title, "back": back})
+def _form_page(
+    request: AuthedRequest, form: object, title: str, back: str, delete_url: str = ""
+) -> HttpResponse:
+    context = {"form": form, "title": title, "back": back, "delete_url": delete_url}
+    return render(request, "web/form.html", context)
 
 
 @require("customers.add_contact")
@@ -331,15 +334,12 @@ def interaction_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The interaction was saved."))
             return redirect(customer)
     title = _("Interaction with %(customer)s") % {"customer": customer}
-    context = {
-        "form": form,
-        "title": title,
-        "back": customer.get_absolute_url(),
-        "delete_url": reverse("interaction-delete", args=[interaction.pk])
+    delete_url = (
+        reverse("interaction-delete", args=[interaction.pk])
         if request.user.has_perm("customers.delete_interaction")
-        else "",
-    }
-    return render(request, "web/form.html", context)
+        else ""
+    )
+    return _form_page(request, form, title, customer.get_absolute_url(), delete_url)
 
 
 @require("customers.delete_interaction")
