@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "guanxi.customers",
     "guanxi.catalog",
     "guanxi.orders",
+    "guanxi.sales",
     "guanxi.transfer",
     "guanxi.web",
 ]
@@ -166,6 +167,24 @@ else:
         "immediate": envbool("JOBS_IMMEDIATE", "0"),
         "consumer": {"workers": envint("WORKER_THREADS", 2), "worker_type": "thread"},
     }
+
+# --- Mail -----------------------------------------------------------------------------------
+# Without an SMTP host, mail is written to files in DATA_DIR/mail (nothing leaves the machine).
+SMTP_HOST = env("SMTP_HOST")
+if SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = SMTP_HOST
+    EMAIL_PORT = envint("SMTP_PORT", 25)
+    EMAIL_HOST_USER = env("SMTP_USER")
+    EMAIL_HOST_PASSWORD = env("SMTP_PASSWORD")
+    EMAIL_USE_TLS = envbool("SMTP_TLS", "0")
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = env("MAIL_FROM", "Guanxi CRM <crm@localhost>")
+# Where links in e-mails and calendar feeds point.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -142,3 +142,39 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.last}"
+
+
+class Notification(models.Model):
+    """A message for one user in the app (the bell in the menu); e-mail is sent beside it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    # What raised it ("activity:12:reminder"), so a job that runs twice notifies once.
+    key = models.CharField(_("key"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "read_at", "created_at"], name="notification_user_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                condition=~models.Q(key=""),
+                name="notification_once_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

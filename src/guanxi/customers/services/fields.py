@@ -96,7 +96,7 @@ def _decimal(value: Any) -> Decimal | None:
     return number.quantize(Decimal("0.01"))
 
 
-def _date(value: Any) -> date | None:
+def clean_date(value: Any) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, date):
@@ -134,7 +134,7 @@ def clean_value(field: str, value: Any, lookup: DictionaryLookup) -> Any:
     if field in DECIMAL_FIELDS:
         return _decimal(value)
     if field in DATE_FIELDS:
-        return _date(value)
+        return clean_date(value)
     if field in TEXT_CLEANERS:
         return TEXT_CLEANERS[field](validators.clean_text(value))
     return validators.clean_text(value, model_field(Customer, field).max_length)
@@ -181,7 +181,7 @@ def clean_contact(values: dict[str, Any], *, partial: bool = False) -> dict[str,
         "office_phone": lambda v: validators.clean_phone(str(v or "")),
         "mobile": lambda v: validators.clean_mobile(str(v or "")),
         "email": lambda v: validators.clean_email(str(v or "")),
-        "birthday": _date,
+        "birthday": clean_date,
         "gender": lambda v: _choice("gender", v, Contact.Gender) if v else "",
     }
     for field, value in values.items():

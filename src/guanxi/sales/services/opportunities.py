@@ -1,0 +1,480 @@
+"""Every write to an opportunity: create, edit, assign, move on the board, win, lose, plan."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import Team, User
+from guanxi.catalog.services import to_decimal
+from guanxi.core import validators
+from guanxi.core.audit import audit_create, audit_update, snapshot
+from guanxi.core.errors import field_error, require_perm, require_write
+from guanxi.core.roles import DataScope, data_scope, owner_in_scope
+from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.sequences import next_numbers
+from guanxi.customers.models import Contact, Customer
+from guanxi.customers.services.contacts import contact_create
+from guanxi.customers.services.customers import (
+    customer_create,
+    ensure_visible,
+    find_duplicates,
+)
+from guanxi.customers.services.fields import clean_date, clean_value
+from guanxi.sales.models import DevelopmentPlanStep, Opportunity, OpportunityPeriod, PipelineStage
+
+S = Opportunity.Status
+TEXT_LIMITS = {
+    "customer_name": 200,
+    "contact_name": 50,
+    "summary": 200,
+    "description": None,
+}
+OPPORTUNITY_FIELDS = (
+    *TEXT_LIMITS,
+    "contact_phone",
+    "contact_email",
+    "source",
+    "region",
+    "industry",
+    "probability",
+    "amount",
+    "expected_close",
+)
+
+
+class StaleOpportunity(Exception):
+    """The opportunity changed after the person acting on it loaded it."""
+
+    def __init__(self, opportunity: Opportunity) -> None:
+        super().__init__("stale opportunity")
+        self.opportunity = opportunity
+
+    @property
+    def message(self) -> str:
+        return _(
+            "%(number)s was changed by someone else a moment ago (it is now in %(stage)s, "
+            "%(status)s). Look at it again before you move it."
+        ) % {
+            "number": self.opportunity.number,
+            "stage": self.opportunity.stage.label,
+            "status": self.opportunity.get_status_display(),
+        }
+
+
+def _probability(value: Any) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValidationError(_("Enter a whole number from 0 to 100.")) from None
+    if not 0 <= number <= 100:
+        raise ValidationError(_("Enter a whole number from 0 to 100."))
+    return number
+
+
+def clean_opportunity(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Every given field cleaned; all the errors at once, keyed by field."""
+    lookup = DictionaryLookup()
+    cleaners = {
+        "contact_phone": lambda v: validators.clean_phone(validators.clean_text(v)),
+        "contact_email": lambda v: validators.clean_email(validators.clean_text(v)),
+        "source": lambda v: clean_value("source", v, lookup),
+        "region": lambda v: clean_value("region", v, lookup),
+        "industry": lambda v: clean_value("industry", v, lookup),
+        "probability": _probability,
+        "amount": lambda v: to_decimal("amount", 0 if v in (None, "") else v),
+        "expected_close": clean_date,
+    }
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for field, value in values.items():
+        try:
+            if field in cleaners:
+                cleaned[field] = cleaners[field](value)
+            else:
+                cleaned[field] = validators.clean_text(value, TEXT_LIMITS[field])
+        except ValidationError as error:
+            messages = error.message_dict.get(field) if hasattr(error, "error_dict") else None
+            errors[field] = messages or error.messages
+    for field in ("customer_name", "summary"):
+        if (not partial or field in values) and not cleaned.get(field) and field not in errors:
+            errors[field] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def default_stage() -> PipelineStage:
+    stage = PipelineStage.objects.filter(active=True).order_by("order", "id").first()
+    if stage is None:
+        raise field_error("stage", _("Set up at least one active pipeline stage first."))
+    return stage
+
+
+def may_see(actor: User, opportunity: Opportunity) -> bool:
+    """The rule of ``opportunity_list`` for one record: the assignee's scope, or the team's."""
+    if owner_in_scope(actor, opportunity.assignee):
+        return True
+    scope = data_scope(actor)
+    return scope is DataScope.TEAM and bool(actor.team_id) and opportunity.team_id == actor.team_id
+
+
+def _lock(
+    actor: User, opportunity: Opportunity, perm: str = "sales.change_opportunity"
+) -> Opportunity:
+    require_perm(actor, perm)
+    require_write(actor)
+    locked = (
+        Opportunity.objects.select_for_update(of=("self",))
+        .select_related("assignee", "stage", "team")
+        .get(pk=opportunity.pk)
+    )
+    if not may_see(actor, locked):
+        raise field_error("opportunity", _("This opportunity is outside your data scope."))
+    return locked
+
+
+def _check_assignee(actor: User, assignee: User) -> None:
+    if not assignee.is_active:
+        raise field_error(
+            "assignee",
+            _("%(name)s is inactive and cannot take opportunities.") % {"name": assignee},
+        )
+    if not assignee.has_perm("sales.change_opportunity"):
+        raise field_error(
+            "assignee", _("%(name)s's role does not work on opportunities.") % {"name": assignee}
+        )
+    if not owner_in_scope(actor, assignee):
+        raise field_error(
+            "assignee",
+            _("You cannot assign opportunities to %(name)s: they are outside your team.")
+            % {"name": assignee},
+        )
+
+
+def _open_period(opportunity: Opportunity, actor: User | None, now: Any = None) -> None:
+    """Close the current history period and open one for the opportunity's status and stage."""
+    now = now or timezone.now()
+    OpportunityPeriod.objects.filter(opportunity=opportunity, left_at__isnull=True).update(
+        left_at=now
+    )
+    OpportunityPeriod.objects.create(
+        opportunity=opportunity,
+        status=opportunity.status,
+        stage=opportunity.stage,
+        entered_at=now,
+        changed_by=actor,
+    )
+
+
+def new_opportunity_numbers(count: int) -> list[str]:
+    return [f"OP{n:010d}" for n in next_numbers("opportunity", count)]
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    actor: User | None,
+    assignee: User | None = None,
+    team: Team | None = None,
+    stage: PipelineStage | None = None,
+    **values: Any,
+) -> Opportunity:
+    """A new opportunity; without an assignee it waits unassigned (or the team's rule assigns it).
+
+    ``actor`` is None only for a lead from a public web form.
+    """
+    from guanxi.sales.services.leads import apply_assignment_rule
+
+    if actor is not None:
+        require_perm(actor, "sales.add_opportunity")
+        require_write(actor)
+        may_assign = actor.has_perm("sales.assign_opportunity")
+        if assignee is not None and assignee.pk != actor.pk and not may_assign:
+            raise PermissionDenied(_("You may create opportunities only for yourself."))
+        if assignee is None and not may_assign:
+            assignee = actor
+        if assignee is not None:
+            _check_assignee(actor, assignee)
+    unknown = set(values) - set(OPPORTUNITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
+    cleaned = clean_opportunity(values)
+    stage = stage or default_stage()
+    cleaned.setdefault("probability", stage.probability)
+    if team is None:
+        team = assignee.team if assignee else (actor.team if actor else None)
+    duplicates = find_duplicates(
+        name=cleaned["customer_name"], phone=cleaned.get("contact_phone", ""), limit=1
+    )
+    opportunity = Opportunity(
+        number=new_opportunity_numbers(1)[0],
+        stage=stage,
+        team=team,
+        created_by=actor,
+        possible_duplicate=duplicates[0] if duplicates else None,
+        **cleaned,
+    )
+    now = timezone.now()
+    if assignee is not None:
+        opportunity.assignee = assignee
+        opportunity.assigned_by = actor
+        opportunity.assigned_at = now
+        opportunity.status = S.ASSIGNED
+    opportunity.save()
+    _open_period(opportunity, actor, now)
+    if actor is not None:
+        audit_create(actor=actor, instance=opportunity)
+    if assignee is None:
+        apply_assignment_rule(opportunity)
+    return opportunity
+
+
+def _check_version(opportunity: Opportunity, version: int | None) -> None:
+    if version is not None and version != opportunity.version:
+        raise StaleOpportunity(opportunity)
+
+
+def _require_open(opportunity: Opportunity) -> None:
+    if not opportunity.is_open:
+        raise field_error(
+            "status",
+            _("This opportunity is closed (%(status)s): it cannot change any more.")
+            % {"status": opportunity.get_status_display()},
+        )
+
+
+@transaction.atomic
+def opportunity_update(
+    *, actor: User, opportunity: Opportunity, version: int | None = None, **values: Any
+) -> Opportunity:
+    """Change an open opportunity's details (not its status: see assign, succeed and fail)."""
+    opportunity = _lock(actor, opportunity)
+    _check_version(opportunity, version)
+    _require_open(opportunity)
+    unknown = set(values) - set(OPPORTUNITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
+    cleaned = clean_opportunity(values, partial=True)
+    before = snapshot(opportunity)
+    for field, value in cleaned.items():
+        setattr(opportunity, field, value)
+    opportunity.version += 1
+    opportunity.save()
+    audit_update(actor=actor, instance=opportunity, before=before)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_assign(
+    *, actor: User, opportunity: Opportunity, assignee: User, version: int | None = None
+) -> Opportunity:
+    """Give an open opportunity to a rep (supervisors only); who and when are recorded."""
+    require_perm(actor, "sales.assign_opportunity")
+    opportunity = _lock(actor, opportunity)
+    _check_version(opportunity, version)
+    _require_open(opportunity)
+    _check_assignee(actor, assignee)
+    before = snapshot(opportunity)
+    now = timezone.now()
+    opportunity.assignee = assignee
+    opportunity.assigned_by = actor
+    opportunity.assigned_at = now
+    opportunity.team = assignee.team or opportunity.team
+    opportunity.status = S.ASSIGNED
+    opportunity.version += 1
+    opportunity.save()
+    _open_period(opportunity, actor, now)
+    audit_update(actor=actor, instance=opportunity, before=before)
+    return opportunity
+
+
+def _start_developing(opportunity: Opportunity, actor: User) -> None:
+    if opportunity.status == S.ASSIGNED:
+        opportunity.status = S.DEVELOPING
+
+
+@transaction.atomic
+def opportunity_move(
+    *, actor: User, opportunity: Opportunity, stage: PipelineStage, version: int | None
+) -> Opportunity:
+    """Move a card to another stage of the board; its probability becomes the stage's."""
+    opportunity = _lock(actor, opportunity)
+    _check_version(opportunity, version)
+    _require_open(opportunity)
+    if not stage.active:
+        raise field_error("stage", _("The stage %(stage)s is not in use.") % {"stage": stage})
+    if opportunity.status == S.UNASSIGNED:
+        raise field_error("status", _("Assign the opportunity before working on it."))
+    if stage.pk == opportunity.stage_id:
+        return opportunity
+    before = snapshot(opportunity)
+    opportunity.stage = stage
+    opportunity.probability = stage.probability
+    _start_developing(opportunity, actor)
+    opportunity.version += 1
+    opportunity.save()
+    _open_period(opportunity, actor)
+    audit_update(actor=actor, instance=opportunity, before=before)
+    return opportunity
+
+
+def _close(opportunity: Opportunity, actor: User, status: str) -> None:
+    opportunity.status = status
+    opportunity.closed_at = timezone.now()
+    opportunity.version += 1
+    opportunity.save()
+    # The closing period stays open-ended: a won or lost opportunity stays so.
+    _open_period(opportunity, actor, opportunity.closed_at)
+
+
+@transaction.atomic
+def opportunity_succeed(
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    customer: Customer | None = None,
+    allow_duplicate: bool = False,
+) -> Opportunity:
+    """Won (开发成功): the lead becomes a customer with its contact, or joins ``customer``.
+
+    A likely duplicate of a customer on file raises ``DuplicateCustomer`` unless allowed, so
+    the rep can link the existing customer instead.
+    """
+    opportunity = _lock(actor, opportunity)
+    _require_open(opportunity)
+    if opportunity.assignee is None:
+        raise field_error("status", _("Assign the opportunity before working on it."))
+    before = snapshot(opportunity)
+    if customer is None:
+        customer = customer_create(
+            actor=actor,
+            account_manager=opportunity.assignee,
+            allow_duplicate=allow_duplicate,
+            name=opportunity.customer_name,
+            phone=opportunity.contact_phone,
+            email=opportunity.contact_email,
+            source=opportunity.source,
+            region=opportunity.region,
+            industry=opportunity.industry,
+            lifecycle_stage=Customer.Lifecycle.NEW,
+            notes=_("From sales opportunity %(number)s: %(summary)s")
+            % {"number": opportunity.number, "summary": opportunity.summary},
+        )
+    else:
+        ensure_visible(actor, customer)
+        if customer.is_archived:
+            raise field_error("customer", _("This customer is archived."))
+    opportunity.customer = customer
+    opportunity.contact = _contact_for(actor, opportunity, customer)
+    opportunity.probability = 100
+    _close(opportunity, actor, S.SUCCESS)
+    audit_update(actor=actor, instance=opportunity, before=before)
+    return opportunity
+
+
+def _contact_for(actor: User, opportunity: Opportunity, customer: Customer) -> Contact | None:
+    """The lead's contact on the customer: the one with that name, or a new one."""
+    name = opportunity.contact_name.strip()
+    if not name:
+        return None
+    existing = customer.contacts.filter(name=name).first()
+    if existing:
+        return existing
+    phone = opportunity.contact_phone
+    is_mobile = phone.isdigit() and len(phone) == 11 and phone.startswith("1")
+    return contact_create(
+        actor=actor,
+        customer=customer,
+        name=name,
+        mobile=phone if is_mobile else "",
+        office_phone="" if is_mobile else phone,
+        email=opportunity.contact_email,
+    )
+
+
+@transaction.atomic
+def opportunity_fail(
+    *, actor: User, opportunity: Opportunity, reason: str, note: str = ""
+) -> Opportunity:
+    """Lost or stopped (开发失败 / 终止开发): a reason from the dictionary is required."""
+    opportunity = _lock(actor, opportunity)
+    _require_open(opportunity)
+    lookup = DictionaryLookup()
+    text = (reason or "").strip()
+    if not text:
+        raise field_error("reason", _("Choose why the opportunity was lost."))
+    code = lookup.resolve("lost_reason", text)
+    if code is None:
+        raise field_error(
+            "reason",
+            _("“%(value)s” is not in the dictionary. Choose from: %(choices)s.")
+            % {"value": text, "choices": ", ".join(c for c, _l in lookup.choices("lost_reason"))},
+        )
+    before = snapshot(opportunity)
+    opportunity.lost_reason = code
+    opportunity.lost_note = validators.clean_text(note)
+    opportunity.probability = 0
+    _close(opportunity, actor, S.FAILED)
+    audit_update(actor=actor, instance=opportunity, before=before)
+    return opportunity
+
+
+def _plan_text(field: str, value: Any, *, required: bool) -> str:
+    text = validators.clean_text(value)
+    if required and not text:
+        raise field_error(field, _("This field is required."))
+    return text
+
+
+@transaction.atomic
+def plan_step_create(
+    *, actor: User, opportunity: Opportunity, date: date | None, content: str
+) -> DevelopmentPlanStep:
+    """Add a dated step to the development plan; the opportunity is now being developed."""
+    require_perm(actor, "sales.add_developmentplanstep")
+    opportunity = _lock(actor, opportunity)
+    _require_open(opportunity)
+    if opportunity.assignee is None:
+        raise field_error("status", _("Assign the opportunity before working on it."))
+    if date is None:
+        raise field_error("date", _("Enter a date, such as 2026-12-31."))
+    step = DevelopmentPlanStep.objects.create(
+        opportunity=opportunity,
+        date=date,
+        content=_plan_text("content", content, required=True),
+        created_by=actor,
+    )
+    if opportunity.status == S.ASSIGNED:
+        _start_developing(opportunity, actor)
+        opportunity.version += 1
+        opportunity.save()
+        _open_period(opportunity, actor)
+    audit_create(actor=actor, instance=step)
+    return step
+
+
+@transaction.atomic
+def plan_step_update(
+    *, actor: User, step: DevelopmentPlanStep, **values: Any
+) -> DevelopmentPlanStep:
+    """Change a step's date or plan, or record its result (执行效果)."""
+    require_perm(actor, "sales.change_developmentplanstep")
+    _lock(actor, step.opportunity)
+    step = DevelopmentPlanStep.objects.select_for_update().get(pk=step.pk)
+    before = snapshot(step)
+    if "date" in values:
+        if values["date"] is None:
+            raise field_error("date", _("Enter a date, such as 2026-12-31."))
+        step.date = values["date"]
+    if "content" in values:
+        step.content = _plan_text("content", values["content"], required=True)
+    if "result" in values:
+        step.result = _plan_text("result", values["result"], required=False)
+        step.result_at = timezone.now() if step.result else None
+    step.save()
+    audit_update(actor=actor, instance=step, before=before)
+    return step
