@@ -11,6 +11,7 @@ from guanxi.catalog.api import router as catalog_router
 from guanxi.core.api import router as core_router
 from guanxi.customers.api import router as customers_router
 from guanxi.orders.api import router as orders_router
+from guanxi.sales.api import router as sales_router
 
 api = NinjaAPI(
     title="Guanxi CRM API",
@@ -31,3 +32,4 @@ api.add_router("/", core_router)
 api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
 api.add_router("/", orders_router)
+api.add_router("/", sales_router)

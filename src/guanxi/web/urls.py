@@ -6,6 +6,7 @@ from guanxi.catalog import views as catalog
 from guanxi.core import views as core
 from guanxi.customers import views as customers
 from guanxi.orders import views as orders
+from guanxi.sales.views import activities, opportunities, setup
 from guanxi.transfer import views as transfer
 from guanxi.web import views
 
@@ -70,6 +71,52 @@ urlpatterns = [
     path("orders/new/", orders.order_create, name="order-create"),
     path("orders/<int:pk>/", orders.order_detail, name="order-detail"),
     path("orders/<int:pk>/edit/", orders.order_edit, name="order-edit"),
+    path("opportunities/", opportunities.opportunity_list, name="opportunity-list"),
+    path("opportunities/board/", opportunities.opportunity_board, name="opportunity-board"),
+    path("opportunities/new/", opportunities.opportunity_create, name="opportunity-create"),
+    path("opportunities/<int:pk>/", opportunities.opportunity_detail, name="opportunity-detail"),
+    path("opportunities/<int:pk>/edit/", opportunities.opportunity_edit, name="opportunity-edit"),
+    path("opportunities/<int:pk>/move/", opportunities.opportunity_move, name="opportunity-move"),
+    path(
+        "opportunities/<int:pk>/assign/",
+        opportunities.opportunity_assign,
+        name="opportunity-assign",
+    ),
+    path(
+        "opportunities/<int:pk>/succeed/",
+        opportunities.opportunity_succeed,
+        name="opportunity-succeed",
+    ),
+    path("opportunities/<int:pk>/fail/", opportunities.opportunity_fail, name="opportunity-fail"),
+    path("opportunities/<int:pk>/plan/", opportunities.plan_step_create, name="plan-step-create"),
+    path(
+        "opportunities/<int:pk>/plan/<int:step_pk>/",
+        opportunities.plan_step_result,
+        name="plan-step-result",
+    ),
+    path("sales/", opportunities.sales_dashboard, name="sales-dashboard"),
+    path("sales/setup/", setup.sales_setup, name="sales-setup"),
+    path("sales/stages/new/", setup.stage_edit, name="stage-create"),
+    path("sales/stages/<int:pk>/", setup.stage_edit, name="stage-edit"),
+    path("sales/lead-forms/new/", setup.lead_form_edit, name="lead-form-create"),
+    path("sales/lead-forms/<int:pk>/", setup.lead_form_edit, name="lead-form-edit"),
+    path(
+        "sales/assignment/<int:team_pk>/",
+        setup.assignment_rule_edit,
+        name="assignment-rule-edit",
+    ),
+    path("leads/<str:token>/", setup.lead_form_public, name="lead-form-public"),
+    path("activities/", activities.my_day, name="my-day"),
+    path("activities/calendar/", activities.activity_calendar, name="activity-calendar"),
+    path("activities/new/", activities.activity_create, name="activity-create"),
+    path("activities/<int:pk>/", activities.activity_edit, name="activity-edit"),
+    path("activities/<int:pk>/done/", activities.activity_done, name="activity-done"),
+    path("activities/<int:pk>/delete/", activities.activity_delete, name="activity-delete"),
+    path("activities/feed/", activities.calendar_feed, name="calendar-feed"),
+    path("calendar/<str:token>.ics", activities.calendar_ics, name="calendar-ics"),
+    path("notifications/", activities.notification_list, name="notification-list"),
+    path("notifications/badge/", activities.notification_badge, name="notification-badge"),
+    path("notifications/<int:pk>/", activities.notification_open, name="notification-open"),
     path("imports/", transfer.import_list, name="import-list"),
     path("imports/new/", transfer.import_create, name="import-create"),
     path("imports/<int:pk>/", transfer.import_detail, name="import-detail"),

@@ -1,0 +1,527 @@
+"""Opportunities, development plans, the funnel, activities and notifications."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from guanxi.accounts.models import User
+from guanxi.api.errors import problem
+from guanxi.api.pagination import CappedPageNumberPagination, apply_ordering
+from guanxi.core.errors import field_error
+from guanxi.core.models import Notification
+from guanxi.core.notifications import mark_read
+from guanxi.customers.selectors import customer_get
+from guanxi.customers.services.customers import DuplicateCustomer
+from guanxi.sales import selectors, services
+from guanxi.sales.models import Activity, Opportunity, PipelineStage
+from guanxi.sales.selectors import ActivityFilters, OpportunityFilters, Period
+
+router = Router(tags=["sales"])
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+def _user(field: str, pk: int) -> User:
+    user = User.objects.filter(pk=pk).first()
+    if user is None:
+        raise field_error(field, _("No user has the id %(id)s.") % {"id": pk})
+    return user
+
+
+class StageOut(Schema):
+    id: int
+    code: str
+    label: str
+    order: int
+    probability: int
+    active: bool
+
+
+class OpportunityOut(Schema):
+    id: int
+    number: str
+    status: Opportunity.Status
+    stage: int = Field(..., alias="stage_id")
+    source: str
+    customer_name: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    region: str
+    industry: str
+    summary: str
+    description: str
+    probability: int
+    amount: Decimal
+    weighted_amount: Decimal
+    expected_close: date | None
+    team: int | None = Field(None, alias="team_id")
+    assignee: int | None = Field(None, alias="assignee_id")
+    assigned_at: datetime | None
+    created_by: int | None = Field(None, alias="created_by_id")
+    created_at: datetime
+    closed_at: datetime | None
+    lost_reason: str
+    customer_id: int | None
+    possible_duplicate: int | None = Field(None, alias="possible_duplicate_id")
+    version: int
+
+
+class OpportunityIn(Schema):
+    customer_name: str
+    summary: str
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    source: str = ""
+    region: str = ""
+    industry: str = ""
+    probability: int | None = None
+    description: str = ""
+    amount: Decimal = Decimal(0)
+    expected_close: date | None = None
+    stage: int | None = None
+    assignee: int | None = Field(None, description="Leave out to create an unassigned lead.")
+
+
+class OpportunityPatch(Schema):
+    customer_name: str | None = None
+    summary: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    source: str | None = None
+    region: str | None = None
+    industry: str | None = None
+    probability: int | None = None
+    description: str | None = None
+    amount: Decimal | None = None
+    expected_close: date | None = None
+    version: int | None = Field(None, description="The version you read; 409 if it changed.")
+
+
+class OpportunityQuery(Schema):
+    q: str = ""
+    status: str = ""
+    stage: int | None = None
+    assignee: int | None = None
+    source: str = ""
+    customer: int | None = None
+    close_from: date | None = None
+    close_to: date | None = None
+    ordering: str | None = None
+
+
+class AssignIn(Schema):
+    assignee: int
+    version: int | None = None
+
+
+class MoveIn(Schema):
+    stage: int
+    version: int | None = None
+
+
+class SucceedIn(Schema):
+    customer: int | None = Field(None, description="Link this existing customer instead.")
+    allow_duplicate: bool = False
+
+
+class SucceedOut(Schema):
+    customer_id: int
+    contact_id: int | None
+    opportunity: OpportunityOut
+
+
+class FailIn(Schema):
+    reason: str = Field(..., description="A code or label from the lost_reason dictionary.")
+    note: str = ""
+
+
+class PlanStepOut(Schema):
+    id: int
+    date: date
+    content: str
+    result: str
+    result_at: datetime | None
+    created_by: int | None = Field(None, alias="created_by_id")
+
+
+class PlanStepIn(Schema):
+    date: date
+    content: str
+
+
+class PlanStepPatch(Schema):
+    date: Any = None
+    content: str | None = None
+    result: str | None = None
+
+
+def stale_problem(error: services.StaleOpportunity) -> HttpResponse:
+    return problem(
+        409,
+        _("Someone else changed this opportunity."),
+        error.message,
+        kind="edit-conflict",
+        extra={"version": error.opportunity.version},
+    )
+
+
+@router.get("/pipeline-stages", response=list[StageOut], summary="The pipeline's stages")
+def stage_list(request: HttpRequest) -> list[PipelineStage]:
+    selectors.visible_opportunities(_actor(request))
+    return selectors.stages(include_inactive=True)
+
+
+@router.get("/opportunities", response=list[OpportunityOut], summary="List opportunities")
+@paginate(CappedPageNumberPagination)
+def opportunity_list(request: HttpRequest, filters: Query[OpportunityQuery]) -> Any:
+    values = filters.dict(exclude={"ordering"})
+    found = selectors.opportunity_list(actor=_actor(request), filters=OpportunityFilters(**values))
+    return apply_ordering(found, filters.ordering, selectors.OPPORTUNITY_ORDERING, "-created_at")
+
+
+@router.post(
+    "/opportunities",
+    response={201: OpportunityOut},
+    summary="Create an opportunity (without an assignee: an unassigned lead)",
+)
+def opportunity_create(request: HttpRequest, payload: OpportunityIn) -> Status:
+    actor = _actor(request)
+    values = payload.dict(exclude={"assignee", "stage"})
+    if values["probability"] is None:
+        values.pop("probability")
+    stage = None
+    if payload.stage is not None:
+        stage = PipelineStage.objects.filter(pk=payload.stage, active=True).first()
+        if stage is None:
+            raise field_error(
+                "stage", _("No active stage has the id %(id)s.") % {"id": payload.stage}
+            )
+    opportunity = services.opportunity_create(
+        actor=actor,
+        assignee=_user("assignee", payload.assignee) if payload.assignee else None,
+        stage=stage,
+        **values,
+    )
+    return Status(201, opportunity)
+
+
+@router.get("/opportunities/{opportunity_id}", response=OpportunityOut, summary="One opportunity")
+def opportunity_detail(request: HttpRequest, opportunity_id: int) -> Opportunity:
+    return selectors.opportunity_get(actor=_actor(request), pk=opportunity_id)
+
+
+@router.patch(
+    "/opportunities/{opportunity_id}", response=OpportunityOut, summary="Change an opportunity"
+)
+def opportunity_update(request: HttpRequest, opportunity_id: int, payload: OpportunityPatch) -> Any:
+    actor = _actor(request)
+    opportunity = selectors.opportunity_get(actor=actor, pk=opportunity_id)
+    values = payload.dict(exclude_unset=True)
+    try:
+        return services.opportunity_update(actor=actor, opportunity=opportunity, **values)
+    except services.StaleOpportunity as error:
+        return stale_problem(error)
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/assign",
+    response=OpportunityOut,
+    summary="Assign to a rep (supervisors)",
+)
+def opportunity_assign(request: HttpRequest, opportunity_id: int, payload: AssignIn) -> Any:
+    actor = _actor(request)
+    opportunity = selectors.opportunity_get(actor=actor, pk=opportunity_id)
+    try:
+        return services.opportunity_assign(
+            actor=actor,
+            opportunity=opportunity,
+            assignee=_user("assignee", payload.assignee),
+            version=payload.version,
+        )
+    except services.StaleOpportunity as error:
+        return stale_problem(error)
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/move",
+    response=OpportunityOut,
+    summary="Move to another pipeline stage (409 if it changed since `version`)",
+)
+def opportunity_move(request: HttpRequest, opportunity_id: int, payload: MoveIn) -> Any:
+    actor = _actor(request)
+    opportunity = selectors.opportunity_get(actor=actor, pk=opportunity_id)
+    stage = PipelineStage.objects.filter(pk=payload.stage).first()
+    if stage is None:
+        raise field_error("stage", _("No stage has the id %(id)s.") % {"id": payload.stage})
+    try:
+        return services.opportunity_move(
+            actor=actor, opportunity=opportunity, stage=stage, version=payload.version
+        )
+    except services.StaleOpportunity as error:
+        return stale_problem(error)
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/succeed",
+    response=SucceedOut,
+    summary="Won: make (or link) the customer and its contact",
+)
+def opportunity_succeed(request: HttpRequest, opportunity_id: int, payload: SucceedIn) -> Any:
+    actor = _actor(request)
+    opportunity = selectors.opportunity_get(actor=actor, pk=opportunity_id)
+    customer = customer_get(actor=actor, pk=payload.customer) if payload.customer else None
+    try:
+        won = services.opportunity_succeed(
+            actor=actor,
+            opportunity=opportunity,
+            customer=customer,
+            allow_duplicate=payload.allow_duplicate,
+        )
+    except DuplicateCustomer as error:
+        return problem(
+            409,
+            _("This looks like a customer already on file."),
+            _("Link the existing customer (send its id as “customer”) or send allow_duplicate."),
+            kind="duplicate",
+            extra={
+                "matches": [
+                    {"id": match.pk, "code": match.code, "name": match.name}
+                    for match in error.matches
+                ]
+            },
+        )
+    return {"customer_id": won.customer_id, "contact_id": won.contact_id, "opportunity": won}
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/fail",
+    response=OpportunityOut,
+    summary="Lost or stopped, with a reason from the dictionary",
+)
+def opportunity_fail(request: HttpRequest, opportunity_id: int, payload: FailIn) -> Opportunity:
+    actor = _actor(request)
+    opportunity = selectors.opportunity_get(actor=actor, pk=opportunity_id)
+    return services.opportunity_fail(
+        actor=actor, opportunity=opportunity, reason=payload.reason, note=payload.note
+    )
+
+
+@router.get(
+    "/opportunities/{opportunity_id}/plan-steps",
+    response=list[PlanStepOut],
+    summary="The development plan",
+)
+def plan_step_list(request: HttpRequest, opportunity_id: int) -> Any:
+    opportunity = selectors.opportunity_get(actor=_actor(request), pk=opportunity_id)
+    return list(selectors.plan_steps(opportunity))
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/plan-steps",
+    response={201: PlanStepOut},
+    summary="Add a plan step",
+)
+def plan_step_create(request: HttpRequest, opportunity_id: int, payload: PlanStepIn) -> Status:
+    actor = _actor(request)
+    opportunity = selectors.opportunity_get(actor=actor, pk=opportunity_id)
+    step = services.plan_step_create(
+        actor=actor, opportunity=opportunity, date=payload.date, content=payload.content
+    )
+    return Status(201, step)
+
+
+@router.patch(
+    "/opportunities/{opportunity_id}/plan-steps/{step_id}",
+    response=PlanStepOut,
+    summary="Change a plan step or record its result",
+)
+def plan_step_update(
+    request: HttpRequest, opportunity_id: int, step_id: int, payload: PlanStepPatch
+) -> Any:
+    actor = _actor(request)
+    opportunity = selectors.opportunity_get(actor=actor, pk=opportunity_id)
+    step = selectors.plan_step_get(actor=actor, opportunity=opportunity, pk=step_id)
+    values = payload.dict(exclude_unset=True)
+    if "date" in values:
+        values["date"] = _parse_date(values["date"])
+    return services.plan_step_update(actor=actor, step=step, **values)
+
+
+def _parse_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise field_error("date", _("Enter a date, such as 2026-12-31.")) from None
+
+
+class FunnelQuery(Schema):
+    start: date | None = None
+    end: date | None = None
+
+
+@router.get("/sales/funnel", summary="Funnel figures for a period (default: this year)")
+def funnel(request: HttpRequest, query: Query[FunnelQuery]) -> dict[str, Any]:
+    today = timezone.localdate()
+    period = Period(query.start or date(today.year, 1, 1), query.end or today)
+    if period.end < period.start:
+        raise field_error("end", _("The end comes before the start."))
+    return selectors.funnel(actor=_actor(request), period=period)
+
+
+# --- Activities -------------------------------------------------------------------------------
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: Activity.Kind
+    subject: str
+    notes: str
+    due_at: datetime
+    duration_minutes: int
+    assignee: int = Field(..., alias="assignee_id")
+    customer: int | None = Field(None, alias="customer_id")
+    opportunity: int | None = Field(None, alias="opportunity_id")
+    remind_minutes: int | None
+    done_at: datetime | None
+    outcome: str
+    overdue: bool = Field(..., alias="is_overdue")
+
+
+class ActivityIn(Schema):
+    kind: Activity.Kind = Activity.Kind.TODO
+    subject: str
+    notes: str = ""
+    due_at: datetime
+    duration_minutes: int = Field(30, ge=0, le=1440)
+    assignee: int | None = None
+    customer: int | None = None
+    opportunity: int | None = None
+    remind_minutes: int | None = Field(15, ge=0, le=10080)
+
+
+class ActivityPatch(Schema):
+    kind: Activity.Kind | None = None
+    subject: str | None = None
+    notes: str | None = None
+    due_at: datetime | None = None
+    duration_minutes: int | None = Field(None, ge=0, le=1440)
+    assignee: int | None = None
+    remind_minutes: int | None = Field(None, ge=0, le=10080)
+    done: bool | None = None
+    outcome: str | None = None
+
+
+class ActivityQuery(Schema):
+    assignee: int | None = None
+    customer: int | None = None
+    opportunity: int | None = None
+    kind: str = ""
+    done: bool | None = None
+    due_from: datetime | None = None
+    due_to: datetime | None = None
+
+
+@router.get("/activities", response=list[ActivityOut], summary="List activities and tasks")
+@paginate(CappedPageNumberPagination)
+def activity_list(request: HttpRequest, filters: Query[ActivityQuery]) -> Any:
+    return selectors.activity_list(actor=_actor(request), filters=ActivityFilters(**filters.dict()))
+
+
+@router.post("/activities", response={201: ActivityOut}, summary="Plan an activity or task")
+def activity_create(request: HttpRequest, payload: ActivityIn) -> Status:
+    actor = _actor(request)
+    values = payload.dict(exclude={"assignee", "customer", "opportunity"})
+    activity = services.activity_create(
+        actor=actor,
+        assignee=_user("assignee", payload.assignee) if payload.assignee else None,
+        customer=customer_get(actor=actor, pk=payload.customer) if payload.customer else None,
+        opportunity=(
+            selectors.opportunity_get(actor=actor, pk=payload.opportunity)
+            if payload.opportunity
+            else None
+        ),
+        **values,
+    )
+    return Status(201, activity)
+
+
+@router.get("/activities/{activity_id}", response=ActivityOut, summary="One activity")
+def activity_detail(request: HttpRequest, activity_id: int) -> Activity:
+    return selectors.activity_get(actor=_actor(request), pk=activity_id)
+
+
+@router.patch(
+    "/activities/{activity_id}", response=ActivityOut, summary="Change, complete or reopen"
+)
+def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPatch) -> Activity:
+    actor = _actor(request)
+    activity = selectors.activity_get(actor=actor, pk=activity_id)
+    values = payload.dict(exclude_unset=True)
+    done = values.pop("done", None)
+    outcome = values.pop("outcome", None)
+    assignee = values.pop("assignee", None)
+    if values or assignee:
+        activity = services.activity_update(
+            actor=actor,
+            activity=activity,
+            assignee=_user("assignee", assignee) if assignee else None,
+            **values,
+        )
+    if done is not None or outcome is not None:
+        activity = services.activity_complete(
+            actor=actor,
+            activity=activity,
+            outcome=outcome or "",
+            done=done if done is not None else activity.done_at is not None,
+        )
+    return activity
+
+
+@router.delete("/activities/{activity_id}", response={204: None}, summary="Delete an activity")
+def activity_delete(request: HttpRequest, activity_id: int) -> Status:
+    actor = _actor(request)
+    services.activity_delete(
+        actor=actor, activity=selectors.activity_get(actor=actor, pk=activity_id)
+    )
+    return Status(204, None)
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+class NotificationOut(Schema):
+    id: int
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = Field(None, description="Leave out to mark all read.")
+
+
+@router.get("/notifications", response=list[NotificationOut], summary="My notifications")
+@paginate(CappedPageNumberPagination)
+def notification_list(request: HttpRequest, unread: bool = False) -> Any:
+    found = Notification.objects.filter(user=_actor(request))
+    return found.filter(read_at__isnull=True) if unread else found
+
+
+@router.post("/notifications/read", summary="Mark my notifications read")
+def notification_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
+    return {"marked": mark_read(user=_actor(request), ids=payload.ids)}

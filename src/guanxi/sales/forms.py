@@ -1,0 +1,231 @@
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.accounts.models import User
+from guanxi.core.roles import scope_queryset
+from guanxi.core.selectors import DictionaryLookup
+from guanxi.sales.models import Activity, AssignmentRule, Opportunity, PipelineStage
+from guanxi.sales.selectors import OpportunityFilters
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value: Any) -> str | None:
+        if hasattr(value, "strftime"):
+            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        return super().format_value(value)
+
+
+def team_members(actor: User) -> Any:
+    """The people the actor may give work to: themselves, their team, or everyone."""
+    return scope_queryset(
+        User.objects.filter(is_active=True), actor, owner_field="pk", team_field="team"
+    ).order_by("last_name", "first_name", "username")
+
+
+def dictionary_choices(category: str, empty: str) -> list[tuple[str, str]]:
+    return [("", empty), *DictionaryLookup().choices(category)]
+
+
+class OpportunityFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    stage = forms.ModelChoiceField(
+        label=_("Stage"),
+        required=False,
+        queryset=PipelineStage.objects.none(),
+        empty_label=_("All stages"),
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Assigned to"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("Anyone"),
+    )
+    close_from = forms.DateField(label=_("Closes from"), required=False, widget=DateInput)
+    close_to = forms.DateField(label=_("Closes by"), required=False, widget=DateInput)
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", _("All statuses")),
+            ("open", _("Open")),
+            *Opportunity.Status.choices,
+        ]
+        self.fields["stage"].queryset = PipelineStage.objects.filter(active=True)  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = team_members(actor)  # type: ignore[attr-defined]
+
+    def selector_filters(self) -> OpportunityFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status", "")
+        return OpportunityFilters(
+            q=data.get("q", ""),
+            status="" if status == "open" else status,
+            open_only=status == "open",
+            stage=data["stage"].pk if data.get("stage") else None,
+            assignee=data["assignee"].pk if data.get("assignee") else None,
+            close_from=data.get("close_from"),
+            close_to=data.get("close_to"),
+        )
+
+
+class OpportunityForm(forms.Form):
+    customer_name = forms.CharField(label=_("Customer name"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), max_length=200)
+    contact_name = forms.CharField(label=_("Contact name"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
+    contact_email = forms.CharField(label=_("Contact e-mail"), max_length=254, required=False)
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    amount = forms.DecimalField(label=_("Amount"), decimal_places=2, required=False, min_value=0)
+    probability = forms.IntegerField(
+        label=_("Probability of success (%)"), required=False, min_value=0, max_value=100
+    )
+    expected_close = forms.DateField(label=_("Expected close"), required=False, widget=DateInput)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("Nobody yet (unassigned)"),
+    )
+
+    def __init__(self, *args: Any, actor: User, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = dictionary_choices("source", "—")  # type: ignore[attr-defined]
+        self.fields["region"].choices = dictionary_choices("region", "—")  # type: ignore[attr-defined]
+        self.fields["industry"].choices = dictionary_choices("industry", "—")  # type: ignore[attr-defined]
+        if editing:
+            # The version the editor loaded: saving over a newer one is refused.
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        if editing or not actor.has_perm("sales.assign_opportunity"):
+            del self.fields["assignee"]
+        else:
+            self.fields["assignee"].queryset = team_members(actor)  # type: ignore[attr-defined]
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = team_members(actor)  # type: ignore[attr-defined]
+
+
+class FailForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"))
+    note = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = dictionary_choices("lost_reason", "—")  # type: ignore[attr-defined]
+
+
+class SucceedForm(forms.Form):
+    customer_code = forms.CharField(
+        label=_("Existing customer code"),
+        required=False,
+        max_length=32,
+        help_text=_("Leave empty to create the customer from this opportunity."),
+    )
+    allow_duplicate = forms.BooleanField(
+        label=_("Create a new customer even though it looks like one on file"), required=False
+    )
+
+
+class PlanStepForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)
+    content = forms.CharField(label=_("Plan"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanResultForm(forms.Form):
+    result = forms.CharField(
+        label=_("Result"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _next_hour() -> Any:
+    now = timezone.localtime()
+    return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=Activity.Kind.choices)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    due_at = forms.DateTimeField(label=_("Due"), widget=DateTimeInput, initial=_next_hour)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=0, max_value=1440, initial=30
+    )
+    remind_minutes = forms.IntegerField(
+        label=_("Remind me (minutes before)"),
+        min_value=0,
+        max_value=10080,
+        required=False,
+        initial=15,
+        help_text=_("Leave empty for no reminder."),
+    )
+    assignee = forms.ModelChoiceField(label=_("Assigned to"), queryset=User.objects.none())
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if actor.has_perm("sales.assign_opportunity"):
+            self.fields["assignee"].queryset = team_members(actor)  # type: ignore[attr-defined]
+        else:
+            del self.fields["assignee"]
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = PipelineStage
+        fields = ["label_zh", "label_en", "order", "probability", "active"]
+
+
+class LeadFormForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=User.objects.none())
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    thank_you = forms.CharField(label=_("Thank-you message"), max_length=300, required=False)
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["source"].choices = dictionary_choices("source", "—")  # type: ignore[attr-defined]
+
+
+class AssignmentRuleForm(forms.Form):
+    method = forms.ChoiceField(label=_("Method"), choices=AssignmentRule.Method.choices)
+    active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class PublicLeadForm(forms.Form):
+    customer_name = forms.CharField(label=_("Company or your name"), max_length=200)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    contact_email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    description = forms.CharField(
+        label=_("How can we help?"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    # Hidden from people; bots fill every field they find.
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )

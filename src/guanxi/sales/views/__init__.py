@@ -1,0 +1,1 @@
+"""Sales pages; one module each for opportunities, activities and the set-up."""
