@@ -10,6 +10,7 @@ from django.db import transaction
 from guanxi.accounts.demo import generate_people
 from guanxi.catalog.demo import generate_catalog
 from guanxi.customers.demo import generate_customers
+from guanxi.sales.demo import generate_pipeline
 
 
 @dataclass
@@ -25,7 +26,7 @@ class DemoContext:
 
 
 Step = Callable[[DemoContext], None]
-STEPS: list[Step] = [generate_people, generate_catalog, generate_customers]
+STEPS: list[Step] = [generate_people, generate_catalog, generate_customers, generate_pipeline]
 
 
 @transaction.atomic

@@ -21,7 +21,9 @@ class DateTimeInput(forms.DateTimeInput):
 
     def format_value(self, value: Any) -> str | None:
         if hasattr(value, "strftime"):
-            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return value.strftime("%Y-%m-%dT%H:%M")
         return super().format_value(value)
 
 

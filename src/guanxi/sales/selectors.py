@@ -169,7 +169,7 @@ def board(*, actor: User, filters: OpportunityFilters | None = None) -> list[Boa
         row["stage_id"]: dict(row)
         for row in base.order_by()
         .values("stage_id")
-        .annotate(count=Count("id"), amount=Sum("amount"), weighted=Sum(WEIGHTED))
+        .annotate(count=Count("id"), total=Sum("amount"), weighted=Sum(WEIGHTED))
     }
     # The nearest closes first, at most BOARD_CARDS_PER_STAGE a column, in one query.
     ranked = base.annotate(
@@ -187,7 +187,7 @@ def board(*, actor: User, filters: OpportunityFilters | None = None) -> list[Boa
             stage=column,
             cards=cards.get(column.pk, []),
             count=totals.get(column.pk, {}).get("count", 0),
-            amount=totals.get(column.pk, {}).get("amount") or Decimal(0),
+            amount=totals.get(column.pk, {}).get("total") or Decimal(0),
             weighted=Decimal(totals.get(column.pk, {}).get("weighted") or 0).quantize(
                 Decimal("0.01")
             ),
@@ -371,17 +371,17 @@ def funnel(*, actor: User, period: Period) -> dict[str, Any]:
     if cycle is not None and not isinstance(cycle, timedelta):  # SQLite answers microseconds
         cycle = timedelta(microseconds=float(cycle))
     open_ = scoped.filter(status__in=Opportunity.OPEN)
-    pipeline = open_.aggregate(amount=Sum("amount"), weighted=Sum(WEIGHTED), count=Count("id"))
+    pipeline = open_.aggregate(weighted=Sum(WEIGHTED), total=Sum("amount"), count=Count("id"))
     forecast = [
         {
             "month": row["month"].strftime("%Y-%m"),
             "weighted": str((row["weighted"] or Decimal(0)).quantize(Decimal("0.01"))),
-            "amount": str(row["amount"] or Decimal(0)),
+            "amount": str(row["total"] or Decimal(0)),
         }
         for row in open_.filter(expected_close__isnull=False)
         .annotate(month=TruncMonth("expected_close"))
         .values("month")
-        .annotate(weighted=Sum(WEIGHTED), amount=Sum("amount"))
+        .annotate(weighted=Sum(WEIGHTED), total=Sum("amount"))
         .order_by("month")[:24]
     ]
     top = [
@@ -418,7 +418,7 @@ def funnel(*, actor: User, period: Period) -> dict[str, Any]:
         "win_rate": _ratio(closed_counts["won"], closed_counts["won"] + closed_counts["lost"]),
         "average_cycle_days": round(cycle.total_seconds() / 86400, 1) if cycle else None,
         "open_count": pipeline["count"],
-        "pipeline_amount": str(pipeline["amount"] or Decimal(0)),
+        "pipeline_amount": str(pipeline["total"] or Decimal(0)),
         "weighted_pipeline": str((pipeline["weighted"] or Decimal(0)).quantize(Decimal("0.01"))),
         "stages": stage_rows,
         "forecast": forecast,

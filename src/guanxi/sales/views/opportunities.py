@@ -55,7 +55,8 @@ def opportunity_board(request: AuthedRequest) -> HttpResponse:
     filters = OpportunityFilterForm(request.GET or None, actor=request.user)
     del filters.fields["status"], filters.fields["stage"]
     columns = selectors.board(actor=request.user, filters=filters.selector_filters())
-    return render(request, "sales/board.html", {"filters": filters, "columns": columns})
+    context = {"filters": filters, "columns": columns, "today": timezone.localdate()}
+    return render(request, "sales/board.html", context)
 
 
 @require("sales.change_opportunity")
@@ -80,7 +81,7 @@ def opportunity_move(request: AuthedRequest, pk: int) -> HttpResponse:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         return HttpResponse(text or _("You do not have permission to do this."), status=422)
     moved = selectors.opportunity_get(actor=request.user, pk=moved.pk)
-    return render(request, "sales/_card.html", {"card": moved})
+    return render(request, "sales/_card.html", {"card": moved, "today": timezone.localdate()})
 
 
 @require("sales.view_opportunity")
