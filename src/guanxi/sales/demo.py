@@ -40,7 +40,7 @@ SUMMARIES = [
 PLANS = ["电话初步沟通需求", "上门拜访并演示产品", "提交技术方案", "报价并商谈付款条件", "合同评审"]
 RESULTS = ["客户有兴趣，约定下次拜访", "已演示，客户反馈良好", "方案已提交，等待评估", ""]
 LOST = ["price", "competitor", "no_budget", "no_need", "unreachable", "timing"]
-SOURCES = ["website", "referral", "exhibition", "phone", "advertising"]
+SOURCES = ["website", "referral", "trade_show", "cold_call", "advertising"]
 ACTIVITY_SUBJECTS = {
     Activity.Kind.CALL: "电话回访",
     Activity.Kind.MEETING: "需求沟通会",

@@ -13,7 +13,12 @@ from guanxi.sales.selectors import OpportunityFilters
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker wants ISO dates whatever the page's language."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -55,7 +55,8 @@ ROLE_PERMISSIONS = {
 }
 
 
-def seed(apps, schema_editor):
+def seed_pipeline(apps, schema_editor):
+    """The stages and the lost reasons (also used by browser tests, which empty the tables)."""
     PipelineStage = apps.get_model("sales", "PipelineStage")
     for order, (code, label_en, label_zh, probability) in enumerate(STAGES, start=1):
         PipelineStage.objects.get_or_create(
@@ -79,6 +80,10 @@ def seed(apps, schema_editor):
             code=code,
             defaults={"label_en": label_en, "label_zh": label_zh, "order": order * 10},
         )
+
+
+def seed(apps, schema_editor):
+    seed_pipeline(apps, schema_editor)
     grant_role_permissions(apps, ROLE_PERMISSIONS, ["sales"])
 
 
