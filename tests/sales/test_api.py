@@ -1,7 +1,6 @@
 """The sales API: opportunities, their plan, the board move, winning and losing, activities."""
 
 import json
-from datetime import date
 
 import pytest
 

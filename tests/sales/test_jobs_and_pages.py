@@ -11,10 +11,9 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
-from guanxi.accounts.models import User
 from guanxi.core.models import Notification
 from guanxi.sales import services
-from guanxi.sales.models import Activity, AssignmentRule, LeadForm, Opportunity
+from guanxi.sales.models import AssignmentRule, LeadForm, Opportunity
 from tests.conftest import Book, People, client_for
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], str]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf8", "replace")))
         return "250 OK"
 
