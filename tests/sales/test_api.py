@@ -75,9 +75,14 @@ class TestCreate:
         errors = {e["field"]: e["message"] for e in response.json()["errors"]}
         assert errors == {
             "customer_name": "This field is required.",
-            "contact_phone": "Enter a mobile number or a landline with its area code, such as 010-12345678.",
+            "contact_phone": (
+                "Enter a mobile number or a landline with its area code, such as 010-12345678."
+            ),
             "probability": "Enter a whole number from 0 to 100.",
-            "source": "“tv” is not in the dictionary. Choose from: Customer referral, Website, Trade show, Cold call, Advertising, Partner referral, Social media, Other.",
+            "source": (
+                "“tv” is not in the dictionary. Choose from: Customer referral, Website, Trade "
+                "show, Cold call, Advertising, Partner referral, Social media, Other."
+            ),
         }
         assert not Opportunity.objects.exists()
 
@@ -260,9 +265,7 @@ class TestPlanAndClose:
         assert wrong.json()["errors"][0]["message"].startswith(
             "“weather” is not in the dictionary."
         )
-        lost = post(
-            client, url, {"reason": "竞争对手" if False else "competitor", "note": "选了别家"}
-        )
+        lost = post(client, url, {"reason": "competitor", "note": "选了别家"})
         assert (lost.json()["status"], lost.json()["lost_reason"]) == ("failed", "competitor")
 
     def test_the_wrong_user_cannot_close(self, people: People) -> None:
