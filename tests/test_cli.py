@@ -15,6 +15,7 @@ from guanxi.core.models import Sequence
 from guanxi.customers.models import Contact, Customer, Interaction
 from guanxi.demo.generate import generate
 from guanxi.orders.models import Order, OrderLine
+from guanxi.sales.models import Activity, DevelopmentPlanStep, Opportunity, OpportunityPeriod
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,9 @@ DEMO_COUNTS = {
     "contacts": 1033,
     "interactions": 1191,
     "orders": 6286,
+    "opportunities": 300,
+    "plan steps": 941,
+    "activities": 72,
 }
 
 
@@ -114,6 +118,8 @@ def _demo_snapshot() -> tuple[list, list, list]:
 
 
 def _wipe() -> None:
+    for model in (Activity, DevelopmentPlanStep, OpportunityPeriod, Opportunity):
+        model.objects.all().delete()
     for model in (OrderLine, Order, Interaction, Contact, Customer, StockItem, Product, Warehouse):
         model.objects.all().delete()
     User.objects.all().delete()

@@ -282,7 +282,14 @@ class TestContactsAndInteractions:
 class TestProfileAndMerge:
     def test_360_has_every_section_and_a_timeline(self, people: People, book: Book) -> None:
         body = bearer_for(people.rep_east).get(f"{URL}/{book.east.pk}/360").json()
-        assert list(body["sections"]) == ["profile", "contacts", "interactions", "orders"]
+        assert list(body["sections"]) == [
+            "profile",
+            "contacts",
+            "interactions",
+            "orders",
+            "opportunities",
+            "activities",
+        ]
         assert body["sections"]["orders"]["count"] == 0
         assert body["sections"]["profile"]["name"] == "北京华信科技有限公司"
 

@@ -26,6 +26,7 @@ class TestRead:
             "industry",
             "source",
             "channel",
+            "lost_reason",
         ]
         levels = category(body, "customer_level")["items"]
         assert [i["label_zh"] for i in levels] == [

@@ -54,6 +54,7 @@ class TestReminders:
         self, people: People, smtp: Inbox, django_capture_on_commit_callbacks
     ) -> None:  # type: ignore[no-untyped-def]
         people.rep_east.email = "rep@example.com"
+        people.rep_east.language = "en"
         people.rep_east.save()
         due = timezone.now() + timedelta(minutes=10)
         activity = services.activity_create(actor=people.rep_east, subject="拜访华信", due_at=due)
