@@ -1,5 +1,7 @@
 """Forms: bad input gets field-level messages in the user's language; good input is saved."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -254,3 +256,15 @@ class TestPasswordChange:
         )
         people.rep_east.refresh_from_db()
         assert people.rep_east.check_password("n-e-w-pass-1")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("url", ["/orders/new/", "/activities/new/"])
+def test_date_pickers_get_iso_values_in_every_language(
+    people: People, language: str, url: str
+) -> None:
+    # A type=date input shows nothing for a localised value such as 2026/12/02.
+    page = client_for(people.sup_east, language).get(url).content.decode()
+    values = re.findall(r'type="(?:date|datetime-local)"[^>]*value="([^"]+)"', page)
+    assert values
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?", value) for value in values)

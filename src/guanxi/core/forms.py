@@ -1,8 +1,20 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
 from guanxi.core.models import AuditEntry, DictItem
+
+
+class DateInput(forms.DateInput):
+    """A date picker. Browsers take only ISO dates in it, so the value is never localised
+    (Chinese formats dates as 2026/12/02, which the picker would show as empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def active_filter_field() -> forms.NullBooleanField:
@@ -43,12 +55,8 @@ class AuditSearchForm(forms.Form):
         required=False,
         choices=[("", _("All actions")), *AuditEntry.Action.choices],
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
 
     def __init__(
         self, *args: object, model_choices: list[tuple[str, str]], **kwargs: object

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
+from guanxi.core.forms import DateInput
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.selectors import CustomerFilters, manager_choices
@@ -17,10 +18,6 @@ def _dictionary_choice(
 ) -> forms.ChoiceField:
     choices = [("", empty), *lookup.choices(DICTIONARY_FIELDS[field])]
     return forms.ChoiceField(label=label, choices=choices, required=False)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class CustomerFilterForm(forms.Form):

@@ -5,12 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.catalog.models import Product
+from guanxi.core.forms import DateInput
 from guanxi.orders.models import Order
 from guanxi.orders.selectors import OrderFilters
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class OrderFilterForm(forms.Form):

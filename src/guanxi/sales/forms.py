@@ -6,19 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
+from guanxi.core.forms import DateInput
 from guanxi.core.roles import scope_queryset
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.sales.models import Activity, AssignmentRule, Opportunity, PipelineStage
 from guanxi.sales.selectors import OpportunityFilters
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker wants ISO dates whatever the page's language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):
