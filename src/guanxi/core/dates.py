@@ -1,8 +1,13 @@
-"""Calendar helpers shared by the charts."""
+"""Calendar helpers shared by the charts and the date filters."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+
+
+def day_start(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the local time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def last_months(count: int) -> list[date]:

@@ -1,18 +1,14 @@
 """Reads of the data dictionary and the audit trail."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.core.dates import day_start
 from guanxi.core.errors import require_perm
 from guanxi.core.models import AuditEntry, DictCategory, DictItem
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def dictionary(*, include_inactive: bool = False) -> QuerySet[DictCategory]:
@@ -63,9 +59,9 @@ def audit_search(
         entries = entries.filter(action=action)
     # Whole local days as datetime ranges, so the index on ``at`` is used.
     if date_from:
-        entries = entries.filter(at__gte=_day_start(date_from))
+        entries = entries.filter(at__gte=day_start(date_from))
     if date_to:
-        entries = entries.filter(at__lt=_day_start(date_to + timedelta(days=1)))
+        entries = entries.filter(at__lt=day_start(date_to + timedelta(days=1)))
     return entries
 
 

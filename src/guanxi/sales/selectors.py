@@ -1,7 +1,7 @@
 """Reads of opportunities, activities and the funnel, always scoped to the actor."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.core.dates import day_start
 from guanxi.core.errors import require_perm
 from guanxi.core.roles import scope_queryset
 from guanxi.customers.models import Customer
@@ -239,23 +240,17 @@ def activity_get(*, actor: User, pk: int) -> Activity:
     return found
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def my_day(*, actor: User, today: date | None = None) -> dict[str, list[Activity]]:
     """The actor's open activities: overdue, due today, and the next seven days."""
     today = today or timezone.localdate()
-    start, tomorrow = _day_start(today), _day_start(today + timedelta(days=1))
+    start, tomorrow = day_start(today), day_start(today + timedelta(days=1))
     mine = activity_list(actor=actor, filters=ActivityFilters(assignee=actor.pk, done=False))
     now = timezone.now()
     return {
         "overdue": list(mine.filter(due_at__lt=min(now, tomorrow))[:100]),
         "today": list(mine.filter(due_at__gte=max(now, start), due_at__lt=tomorrow)),
         "upcoming": list(
-            mine.filter(due_at__gte=tomorrow, due_at__lt=_day_start(today + timedelta(days=8)))[
-                :100
-            ]
+            mine.filter(due_at__gte=tomorrow, due_at__lt=day_start(today + timedelta(days=8)))[:100]
         ),
         "done_today": list(
             activity_list(
@@ -274,7 +269,7 @@ def month_activities(*, actor: User, year: int, month: int, assignee: int | None
         activity_list(
             actor=actor,
             filters=ActivityFilters(
-                assignee=assignee, due_from=_day_start(start), due_to=_day_start(end)
+                assignee=assignee, due_from=day_start(start), due_to=day_start(end)
             ),
         )[:2000]
     )
@@ -312,11 +307,11 @@ class Period:
 
     @property
     def start_at(self) -> datetime:
-        return _day_start(self.start)
+        return day_start(self.start)
 
     @property
     def end_at(self) -> datetime:
-        return _day_start(self.end + timedelta(days=1))
+        return day_start(self.end + timedelta(days=1))
 
 
 def _ratio(part: int | Decimal, whole: int | Decimal) -> float | None:
