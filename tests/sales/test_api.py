@@ -204,6 +204,13 @@ class TestPlanAndClose:
         recorded = patch(client, f"{url}/{step.json()['id']}", {"result": "客户有兴趣"})
         assert recorded.json()["result"] == "客户有兴趣"
         assert recorded.json()["result_at"] is not None
+        moved = patch(client, f"{url}/{step.json()['id']}", {"date": "2026-12-08"})
+        assert moved.json()["date"] == "2026-12-08"
+        bad = patch(client, f"{url}/{step.json()['id']}", {"date": "next week"})
+        assert bad.status_code == 422
+        assert bad.json()["errors"] == [
+            {"field": "date", "message": "Enter a date, such as 2026-12-31."}
+        ]
         assert [s["content"] for s in client.get(url).json()] == ["上门拜访并演示"]
         empty = post(client, url, {"date": "2026-12-04", "content": "  "})
         assert empty.status_code == 422

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import user_list
 from guanxi.core.forms import DateInput
-from guanxi.core.roles import scope_queryset
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.sales.models import Activity, AssignmentRule, Opportunity, PipelineStage
 from guanxi.sales.selectors import OpportunityFilters
@@ -26,9 +26,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 def team_members(actor: User) -> Any:
     """The people the actor may give work to: themselves, their team, or everyone."""
-    return scope_queryset(
-        User.objects.filter(is_active=True), actor, owner_field="pk", team_field="team"
-    ).order_by("last_name", "first_name", "username")
+    return user_list(actor=actor, is_active=True).order_by("last_name", "first_name", "username")
 
 
 def dictionary_choices(category: str, empty: str) -> list[tuple[str, str]]:

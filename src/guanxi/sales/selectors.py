@@ -132,7 +132,8 @@ def plan_steps(opportunity: Opportunity) -> QuerySet[DevelopmentPlanStep]:
     return opportunity.plan_steps.select_related("created_by")
 
 
-def plan_step_get(*, actor: User, opportunity: Opportunity, pk: int) -> DevelopmentPlanStep:
+def plan_step_get(*, opportunity: Opportunity, pk: int) -> DevelopmentPlanStep:
+    """A step of an opportunity the caller already got through ``opportunity_get``."""
     step = opportunity.plan_steps.filter(pk=pk).first()
     if step is None:
         raise Http404(_("No such plan step."))

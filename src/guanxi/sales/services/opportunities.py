@@ -385,7 +385,7 @@ def _contact_for(actor: User, opportunity: Opportunity, customer: Customer) -> C
     if existing:
         return existing
     phone = opportunity.contact_phone
-    is_mobile = phone.isdigit() and len(phone) == 11 and phone.startswith("1")
+    is_mobile = bool(validators.MOBILE.match(phone))
     return contact_create(
         actor=actor,
         customer=customer,

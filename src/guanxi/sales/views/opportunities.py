@@ -310,7 +310,7 @@ def plan_step_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_step_result(request: AuthedRequest, pk: int, step_pk: int) -> HttpResponse:
     opportunity = selectors.opportunity_get(actor=request.user, pk=pk)
-    step = selectors.plan_step_get(actor=request.user, opportunity=opportunity, pk=step_pk)
+    step = selectors.plan_step_get(opportunity=opportunity, pk=step_pk)
     form = PlanResultForm(request.POST)
     form.is_valid()
     return _act(

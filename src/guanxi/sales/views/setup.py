@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,8 @@ from guanxi.sales.models import AssignmentRule, LeadForm, PipelineStage
 from guanxi.web.utils import AuthedRequest, require, run_service
 
 
-def _teams(request: AuthedRequest):  # type: ignore[no-untyped-def]
+def _teams(request: AuthedRequest) -> QuerySet[Team]:
+    """The teams the actor sets up: all for administrators, else their own."""
     teams = Team.objects.all()
     if request.user.role != Role.ADMINISTRATOR:
         teams = teams.filter(pk=request.user.team_id or 0)
