@@ -375,8 +375,11 @@ class TestActivities:
         assert other.status_code == 404
 
     def test_a_supervisor_gives_a_task_and_the_rep_is_told(self, people: People) -> None:
+        # The rep reads English; the supervisor's Chinese request must not decide that.
+        people.rep_east.language = "en"
+        people.rep_east.save()
         response = post(
-            bearer_for(people.sup_east),
+            bearer_for(people.sup_east, "zh-hans"),
             "/api/v1/activities",
             {
                 "subject": "准备报价单",

@@ -98,6 +98,8 @@ class TestLeads:
 
     def test_a_visitor_leaves_a_lead_and_the_supervisor_is_told(self, people: People) -> None:
         cache.clear()
+        people.sup_east.language = "en"
+        people.sup_east.save()
         form = self.lead_form(people)
         page = client_for(None).get(f"/leads/{form.token}/")
         assert page.status_code == 200
@@ -123,6 +125,14 @@ class TestLeads:
             == "New lead to assign: 成都天府软件有限公司"
         )
         assert LeadForm.objects.get().submissions == 1
+
+    def test_a_reader_without_a_language_is_told_in_the_default_one(self, people: People) -> None:
+        cache.clear()
+        form = self.lead_form(people)
+        client_for(None, "en").post(
+            f"/leads/{form.token}/", {"customer_name": "甲公司", "contact_phone": "13812345678"}
+        )
+        assert Notification.objects.get(user=people.sup_east).title == "新线索待指派：甲公司"
 
     def test_the_honeypot_keeps_nothing_and_the_rate_is_limited(self, people: People) -> None:
         cache.clear()

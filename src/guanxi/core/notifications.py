@@ -1,14 +1,23 @@
 """In-app notifications, each also sent by e-mail through the job queue."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from huey.contrib.djhuey import db_task
 
 from guanxi.core.models import Notification
+
+
+@contextmanager
+def in_language_of(user: Any) -> Iterator[None]:
+    """Write a notification in its reader's language, not the language of whoever caused it."""
+    with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+        yield
 
 
 def notify(*, user: Any, title: str, body: str = "", url: str = "", key: str = "") -> bool:

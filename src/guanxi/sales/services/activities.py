@@ -4,10 +4,9 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,7 @@ from guanxi.accounts.models import User
 from guanxi.core import validators
 from guanxi.core.audit import audit_create, audit_delete, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
-from guanxi.core.notifications import notify
+from guanxi.core.notifications import in_language_of, notify
 from guanxi.core.roles import owner_in_scope
 from guanxi.customers.models import Customer
 from guanxi.customers.services.customers import ensure_visible
@@ -119,13 +118,14 @@ def activity_create(
     activity.save()
     audit_create(actor=actor, instance=activity)
     if assignee.pk != actor.pk:
-        notify(
-            user=assignee,
-            title=_("%(name)s gave you a task: %(subject)s")
-            % {"name": actor, "subject": activity.subject},
-            url=activity.get_absolute_url(),
-            key=f"activity:{activity.pk}:given",
-        )
+        with in_language_of(assignee):
+            notify(
+                user=assignee,
+                title=_("%(name)s gave you a task: %(subject)s")
+                % {"name": actor, "subject": activity.subject},
+                url=activity.get_absolute_url(),
+                key=f"activity:{activity.pk}:given",
+            )
     return activity
 
 
@@ -202,7 +202,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
             if not claimed:
                 continue
             user = activity.assignee
-            with translation.override(user.language or settings.LANGUAGE_CODE):
+            with in_language_of(user):
                 when = date_format(timezone.localtime(activity.due_at), "DATETIME_FORMAT")
                 sent += notify(
                     user=user,

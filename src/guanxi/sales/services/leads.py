@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import Team, User
 from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
-from guanxi.core.notifications import notify
+from guanxi.core.notifications import in_language_of, notify
 from guanxi.core.roles import Role
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.services.fields import clean_value
@@ -77,13 +77,14 @@ def apply_assignment_rule(opportunity: Opportunity) -> User | None:
     opportunity.assigned_at = opportunity.created_at
     opportunity.save(update_fields=["assignee", "status", "assigned_at"])
     _open_period(opportunity, None)
-    notify(
-        user=chosen,
-        title=_("New lead for you: %(name)s") % {"name": opportunity.customer_name},
-        body=opportunity.summary,
-        url=opportunity.get_absolute_url(),
-        key=f"opportunity:{opportunity.pk}:assigned:{chosen.pk}",
-    )
+    with in_language_of(chosen):
+        notify(
+            user=chosen,
+            title=_("New lead for you: %(name)s") % {"name": opportunity.customer_name},
+            body=opportunity.summary,
+            url=opportunity.get_absolute_url(),
+            key=f"opportunity:{opportunity.pk}:assigned:{chosen.pk}",
+        )
     return chosen
 
 
@@ -120,13 +121,14 @@ def lead_submit(*, form: LeadForm, values: dict[str, Any], address: str) -> Oppo
     LeadForm.objects.filter(pk=form.pk).update(submissions=F("submissions") + 1)
     supervisor = form.team.supervisor
     if opportunity.assignee_id is None and supervisor is not None:
-        notify(
-            user=supervisor,
-            title=_("New lead to assign: %(name)s") % {"name": opportunity.customer_name},
-            body=opportunity.summary,
-            url=opportunity.get_absolute_url(),
-            key=f"opportunity:{opportunity.pk}:new",
-        )
+        with in_language_of(supervisor):
+            notify(
+                user=supervisor,
+                title=_("New lead to assign: %(name)s") % {"name": opportunity.customer_name},
+                body=opportunity.summary,
+                url=opportunity.get_absolute_url(),
+                key=f"opportunity:{opportunity.pk}:new",
+            )
     return opportunity
 
 
