@@ -332,14 +332,18 @@ def funnel(*, actor: User, period: Period) -> dict[str, Any]:
     scoped = visible_opportunities(actor)
     created = scoped.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
     columns = stages(include_inactive=True)
-    order = {stage.pk: index for index, stage in enumerate(columns)}
-    # The furthest stage each opportunity reached, from its history.
-    furthest: dict[int, int] = {}
-    for opportunity_id, stage_id in OpportunityPeriod.objects.filter(
-        opportunity__in=created.values("pk")
-    ).values_list("opportunity_id", "stage_id"):
-        furthest[opportunity_id] = max(furthest.get(opportunity_id, 0), order.get(stage_id, 0))
-    reached = [sum(1 for index in furthest.values() if index >= i) for i in range(len(columns))]
+    # An opportunity reached stage i if its history has any stage from i on: counted in the
+    # database, one query for all the stages.
+    history = OpportunityPeriod.objects.filter(opportunity__in=created.values("pk"))
+    reach = history.aggregate(
+        **{
+            f"from_{index}": Count(
+                "opportunity", distinct=True, filter=Q(stage__in=[s.pk for s in columns[index:]])
+            )
+            for index in range(len(columns))
+        }
+    )
+    reached = [reach[f"from_{index}"] for index in range(len(columns))]
     stage_rows = []
     for index, stage in enumerate(columns):
         if not stage.active and not reached[index]:

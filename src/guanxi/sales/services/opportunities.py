@@ -1,6 +1,6 @@
 """Every write to an opportunity: create, edit, assign, move on the board, win, lose, plan."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -122,10 +122,9 @@ def may_see(actor: User, opportunity: Opportunity) -> bool:
     return scope is DataScope.TEAM and bool(actor.team_id) and opportunity.team_id == actor.team_id
 
 
-def _lock(
-    actor: User, opportunity: Opportunity, perm: str = "sales.change_opportunity"
-) -> Opportunity:
-    require_perm(actor, perm)
+def _lock(actor: User, opportunity: Opportunity) -> Opportunity:
+    """The opportunity, locked for a change the actor may make."""
+    require_perm(actor, "sales.change_opportunity")
     require_write(actor)
     locked = (
         Opportunity.objects.select_for_update(of=("self",))
@@ -155,7 +154,7 @@ def _check_assignee(actor: User, assignee: User) -> None:
         )
 
 
-def _open_period(opportunity: Opportunity, actor: User | None, now: Any = None) -> None:
+def _open_period(opportunity: Opportunity, actor: User | None, now: datetime | None = None) -> None:
     """Close the current history period and open one for the opportunity's status and stage."""
     now = now or timezone.now()
     OpportunityPeriod.objects.filter(opportunity=opportunity, left_at__isnull=True).update(
