@@ -46,7 +46,7 @@ def opportunity_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "sales/opportunity_list.html",
-        {"filters": filters, "table": table, "lookup": DictionaryLookup()},
+        {"filters": filters, "table": table},
     )
 
 
@@ -90,7 +90,6 @@ def opportunity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     lookup = DictionaryLookup()
     context = {
         "opportunity": opportunity,
-        "lookup": lookup,
         "source": lookup.label("source", opportunity.source),
         "region": lookup.label("region", opportunity.region),
         "industry": lookup.label("industry", opportunity.industry),
