@@ -9,7 +9,7 @@ from guanxi.core.models import DictCategory
 from guanxi.core.roles import Role
 from guanxi.customers.models import Customer
 from guanxi.sales import services
-from guanxi.sales.models import Opportunity, PipelineStage
+from guanxi.sales.models import LeadForm, Opportunity, PipelineStage
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_browser import VIEWPORTS, sign_in
 from tests.factories import TeamFactory, UserFactory
@@ -162,4 +162,19 @@ def test_dashboard_and_my_day(browser, live_server, pipeline, language, viewport
     assert overflow <= 0, f"the board is {overflow}px too wide"
     page.goto(f"{live_server.url}/activities/calendar/")
     page.screenshot(path=SCREENSHOTS / f"calendar-{language}-{viewport}.png", full_page=True)
+    lead_form = LeadForm.objects.create(team=admin.team, name="官网咨询", source="website")
+    other_pages = {
+        "opportunity": f"/opportunities/{pipeline[0].pk}/",
+        "succeed": f"/opportunities/{pipeline[0].pk}/succeed/",
+        "opportunity-list": "/opportunities/",
+        "sales-setup": "/sales/setup/",
+        "calendar-feed": "/activities/feed/",
+        "notifications": "/notifications/",
+        "lead-form": f"/leads/{lead_form.token}/",
+    }
+    for name, url in other_pages.items():
+        page.goto(f"{live_server.url}{url}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} is {overflow}px too wide"
+        page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{viewport}.png", full_page=True)
     context.close()
