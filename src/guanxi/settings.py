@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "guanxi.catalog",
     "guanxi.orders",
     "guanxi.sales",
+    "guanxi.service",
     "guanxi.transfer",
     "guanxi.web",
 ]
@@ -210,6 +211,11 @@ TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 DEFAULT_CURRENCY = env("CURRENCY", "CNY")
+
+# Uploaded files (service request attachments), served only through permission-checked views.
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "media/"
+SERVICE_ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -1,8 +1,10 @@
 """Calendar helpers shared by the charts and the date filters."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def day_start(day: date) -> datetime:
@@ -19,3 +21,41 @@ def last_months(count: int) -> list[date]:
         month = (month - timedelta(days=1)).replace(day=1)
         months.append(month)
     return months[::-1]
+
+
+@dataclass
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def start_at(self) -> datetime:
+        return day_start(self.start)
+
+    @property
+    def end_at(self) -> datetime:
+        return day_start(self.end + timedelta(days=1))
+
+
+# The periods dashboards offer, by the key in their ``?period=`` parameter.
+PERIOD_CHOICES = [
+    ("month", _("This month")),
+    ("quarter", _("This quarter")),
+    ("year", _("This year")),
+    ("last_year", _("Last year")),
+]
+
+
+def named_period(choice: str | None, default: str = "year") -> tuple[Period, str]:
+    """The period for a ``PERIOD_CHOICES`` key (an unknown key means ``default``)."""
+    today = timezone.localdate()
+    starts = {
+        "month": today.replace(day=1),
+        "quarter": date(today.year, (today.month - 1) // 3 * 3 + 1, 1),
+        "year": date(today.year, 1, 1),
+        "last_year": date(today.year - 1, 1, 1),
+    }
+    if choice not in starts:
+        choice = default
+    end = date(today.year - 1, 12, 31) if choice == "last_year" else today
+    return Period(starts[choice], end), choice

@@ -41,6 +41,9 @@ ROLE_SCOPES: dict[str, DataScope] = {
 
 # Executives see everything but change nothing.
 READ_ONLY_ROLES = frozenset({Role.EXECUTIVE})
+# The service desk answers whoever calls, so service staff read every customer and its orders
+# (their own work — requests, activities — stays in their team's scope).
+CUSTOMER_SCOPES: dict[str, DataScope] = {Role.SERVICE_STAFF: DataScope.ALL}
 
 
 def data_scope(user: "User | Any") -> DataScope:
@@ -49,18 +52,32 @@ def data_scope(user: "User | Any") -> DataScope:
     return ROLE_SCOPES.get(user.role, DataScope.OWN)
 
 
+def customer_scope(user: "User | Any") -> DataScope:
+    """The scope over customers and their orders, which is wider than ``data_scope`` for some."""
+    scope = data_scope(user)
+    if scope is DataScope.ALL or not getattr(user, "is_authenticated", False):
+        return scope
+    return CUSTOMER_SCOPES.get(user.role, scope)
+
+
 def scope_queryset(
-    queryset: QuerySet[M], user: "User", *, owner_field: str, team_field: str | None = None
+    queryset: QuerySet[M],
+    user: "User",
+    *,
+    owner_field: str,
+    team_field: str | None = None,
+    scope: DataScope | None = None,
 ) -> QuerySet[M]:
     """Narrow ``queryset`` to the rows ``user`` may see, judged by the user in ``owner_field``.
 
     ``own``: rows the user owns. ``team``: rows owned by anyone in the user's team (a user with
     no team falls back to ``own``). ``all``: every row. ``team_field`` names the row's team
-    when it is not the owner's (for users themselves: ``team``).
+    when it is not the owner's (for users themselves: ``team``). ``scope`` overrides the role's
+    data scope (``customer_scope`` for customer records).
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
-    scope = data_scope(user)
+    scope = scope or data_scope(user)
     if scope is DataScope.ALL:
         return queryset
     mine = Q(**{owner_field: user.pk})
@@ -74,11 +91,11 @@ def can_write(user: "User") -> bool:
     return bool(user.is_authenticated and user.is_active and user.role not in READ_ONLY_ROLES)
 
 
-def owner_in_scope(user: "User", owner: "User | None") -> bool:
+def owner_in_scope(user: "User", owner: "User | None", scope: DataScope | None = None) -> bool:
     """Whether ``user`` may see a record owned by ``owner`` (the rule of scope_queryset)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    scope = data_scope(user)
+    scope = scope or data_scope(user)
     if scope is DataScope.ALL:
         return True
     if owner is None:

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -91,6 +92,19 @@ class DictionaryLookup:
     def resolve(self, category: str, value: str) -> str | None:
         """The item code for ``value`` (a code, an English or a Chinese label), or None."""
         return self._by_text.get(category, {}).get(str(value).strip().lower())
+
+    def code(self, category: str, value: object) -> str:
+        """The code for ``value`` ("" for blank); ``ValidationError`` naming the choices."""
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return ""
+        code = self.resolve(category, text)
+        if code is None:
+            raise ValidationError(
+                _("“%(value)s” is not in the dictionary. Choose from: %(choices)s.")
+                % {"value": text, "choices": ", ".join(self.labels.get(category, {}).values())}
+            )
+        return code
 
     def label(self, category: str, code: str) -> str:
         return self.labels.get(category, {}).get(code, code)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.core.dates import last_months
 from guanxi.core.errors import require_perm
-from guanxi.core.roles import scope_queryset
+from guanxi.core.roles import customer_scope, scope_queryset
 from guanxi.customers.models import Contact, Customer, Interaction
 from guanxi.customers.search import archived_filter, filter_search
 
@@ -49,7 +49,9 @@ class CustomerFilters:
 def visible_customers(actor: User) -> QuerySet[Customer]:
     """All customers ``actor`` may see, archived ones included."""
     require_perm(actor, "customers.view_customer")
-    return scope_queryset(Customer.objects.all(), actor, owner_field="account_manager")
+    return scope_queryset(
+        Customer.objects.all(), actor, owner_field="account_manager", scope=customer_scope(actor)
+    )
 
 
 def customer_list(*, actor: User, filters: CustomerFilters | None = None) -> QuerySet[Customer]:

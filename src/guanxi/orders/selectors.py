@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.core.dates import last_months
 from guanxi.core.errors import require_perm
-from guanxi.core.roles import scope_queryset
+from guanxi.core.roles import customer_scope, scope_queryset
 from guanxi.customers.models import Customer
 from guanxi.orders.models import Order
 
@@ -46,6 +46,7 @@ def order_list(*, actor: User, filters: OrderFilters | None = None) -> QuerySet[
         Order.objects.select_related("customer"),
         actor,
         owner_field="customer__account_manager",
+        scope=customer_scope(actor),
     )
     if f.q:
         orders = orders.filter(number__icontains=f.q.strip())

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from guanxi.accounts.models import User
 from guanxi.api.errors import problem
 from guanxi.api.pagination import CappedPageNumberPagination, apply_ordering
+from guanxi.core.dates import Period
 from guanxi.core.errors import field_error
 from guanxi.core.models import Notification
 from guanxi.core.notifications import mark_read
@@ -20,7 +21,7 @@ from guanxi.customers.selectors import customer_get
 from guanxi.customers.services.customers import DuplicateCustomer
 from guanxi.sales import selectors, services
 from guanxi.sales.models import Activity, Opportunity, PipelineStage
-from guanxi.sales.selectors import ActivityFilters, OpportunityFilters, Period
+from guanxi.sales.selectors import ActivityFilters, OpportunityFilters
 
 router = Router(tags=["sales"])
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
-from guanxi.core.dates import day_start
+from guanxi.core.dates import Period, day_start
 from guanxi.core.errors import require_perm
 from guanxi.core.roles import scope_queryset
 from guanxi.customers.models import Customer
@@ -299,20 +299,6 @@ def customer_opportunities(*, actor: User, customer: Customer) -> QuerySet[Oppor
 
 
 # --- The funnel -------------------------------------------------------------------------------
-
-
-@dataclass
-class Period:
-    start: date
-    end: date  # inclusive
-
-    @property
-    def start_at(self) -> datetime:
-        return day_start(self.start)
-
-    @property
-    def end_at(self) -> datetime:
-        return day_start(self.end + timedelta(days=1))
 
 
 def _ratio(part: int | Decimal, whole: int | Decimal) -> float | None:

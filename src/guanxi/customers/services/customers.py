@@ -12,7 +12,7 @@ from guanxi.accounts.models import User
 from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.models import AuditEntry
-from guanxi.core.roles import DataScope, data_scope, owner_in_scope
+from guanxi.core.roles import DataScope, customer_scope, data_scope, owner_in_scope
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.core.sequences import next_numbers
 from guanxi.customers.models import Customer, Tag
@@ -80,7 +80,7 @@ def check_manager(actor: User, manager: User | None, field: str = "account_manag
 
 def ensure_visible(actor: User, customer: Customer) -> None:
     """Services re-check the data scope, so a job or import can't write past it."""
-    if not owner_in_scope(actor, customer.account_manager):
+    if not owner_in_scope(actor, customer.account_manager, customer_scope(actor)):
         raise field_error("customer", _("This customer is outside your data scope."))
 
 

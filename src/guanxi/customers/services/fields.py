@@ -110,20 +110,9 @@ def clean_date(value: Any) -> date | None:
 def clean_value(field: str, value: Any, lookup: DictionaryLookup) -> Any:
     """One customer field's value, normalised; ``ValidationError`` says what is wrong."""
     if field in DICTIONARY_FIELDS:
-        text = "" if value is None else str(value).strip()
-        if not text:
-            if field == "level":
-                return "ordinary"
-            return ""
-        code = lookup.resolve(DICTIONARY_FIELDS[field], text)
-        if code is None:
-            raise ValidationError(
-                _("“%(value)s” is not in the dictionary. Choose from: %(choices)s.")
-                % {
-                    "value": text,
-                    "choices": ", ".join(lookup.labels.get(DICTIONARY_FIELDS[field], {}).values()),
-                }
-            )
+        code = lookup.code(DICTIONARY_FIELDS[field], value)
+        if not code and field == "level":
+            return "ordinary"
         return code
     if field in CHOICE_FIELDS:
         if value in (None, "") and field == "scale":

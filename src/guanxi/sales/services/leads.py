@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from guanxi.accounts.models import Team, User
 from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.notifications import in_language_of, notify
+from guanxi.core.ratelimit import RateLimited, within_limit
 from guanxi.core.roles import Role
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.services.fields import clean_value
@@ -21,10 +21,6 @@ RATE_LIMIT = 5
 RATE_WINDOW = 3600
 # The fields a visitor fills in; the rest of the opportunity is the form's settings.
 PUBLIC_FIELDS = ("customer_name", "contact_name", "contact_phone", "contact_email", "description")
-
-
-class RateLimited(Exception):
-    """Too many submissions from one address."""
 
 
 def _members(team: Team) -> list[User]:
@@ -89,14 +85,7 @@ def apply_assignment_rule(opportunity: Opportunity) -> User | None:
 
 
 def _check_rate(form: LeadForm, address: str) -> None:
-    key = f"leadform:{form.pk}:{address}"
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    if count > RATE_LIMIT:
+    if not within_limit(f"leadform:{form.pk}:{address}", limit=RATE_LIMIT, window=RATE_WINDOW):
         raise RateLimited
 
 

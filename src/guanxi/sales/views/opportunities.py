@@ -1,6 +1,5 @@
 """Opportunity pages: list, board, detail with its plan, the forms, and the sales dashboard."""
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from guanxi.core.dates import PERIOD_CHOICES, named_period
 from guanxi.core.selectors import DictionaryLookup, audit_for_record
 from guanxi.customers.selectors import customer_by_code
 from guanxi.customers.services.customers import DuplicateCustomer
@@ -27,7 +27,7 @@ from guanxi.sales.forms import (
     SucceedForm,
 )
 from guanxi.sales.models import Opportunity, PipelineStage
-from guanxi.sales.selectors import ActivityFilters, Period
+from guanxi.sales.selectors import ActivityFilters
 from guanxi.sales.tables import OpportunityTable
 from guanxi.web.pagination import CappedPaginator
 from guanxi.web.utils import AuthedRequest, require, run_service
@@ -322,36 +322,15 @@ def plan_step_result(request: AuthedRequest, pk: int, step_pk: int) -> HttpRespo
     )
 
 
-def _period(request: AuthedRequest) -> tuple[Period, str]:
-    today = timezone.localdate()
-    choice = request.GET.get("period", "year")
-    starts = {
-        "month": today.replace(day=1),
-        "quarter": date(today.year, (today.month - 1) // 3 * 3 + 1, 1),
-        "year": date(today.year, 1, 1),
-        "last_year": date(today.year - 1, 1, 1),
-    }
-    if choice not in starts:
-        choice = "year"
-    end = date(today.year - 1, 12, 31) if choice == "last_year" else today
-    return Period(starts[choice], end), choice
-
-
 @require("sales.view_opportunity")
 def sales_dashboard(request: AuthedRequest) -> HttpResponse:
-    period, choice = _period(request)
+    period, choice = named_period(request.GET.get("period"))
     figures = selectors.funnel(actor=request.user, period=period)
     lookup = DictionaryLookup()
     for row in figures["lost_reasons"]:
         row["label"] = lookup.label("lost_reason", row["reason"]) or _("Not given")
-    periods = [
-        ("month", _("This month")),
-        ("quarter", _("This quarter")),
-        ("year", _("This year")),
-        ("last_year", _("Last year")),
-    ]
     return render(
         request,
         "sales/dashboard.html",
-        {"figures": figures, "choice": choice, "periods": periods},
+        {"figures": figures, "choice": choice, "periods": PERIOD_CHOICES},
     )

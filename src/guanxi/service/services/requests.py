@@ -1,0 +1,605 @@
+"""Every write to a service request: log it, assign, respond, wait, handle, feedback, archive."""
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import Team, User
+from guanxi.core import validators
+from guanxi.core.audit import audit_create, audit_update, snapshot
+from guanxi.core.errors import field_error, require_perm, require_write
+from guanxi.core.notifications import in_language_of, notify
+from guanxi.core.roles import DataScope, Role, data_scope, owner_in_scope
+from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.sequences import next_numbers
+from guanxi.customers.models import Contact, Customer
+from guanxi.customers.services.customers import ensure_visible
+from guanxi.service.models import (
+    Callback,
+    Escalation,
+    Priority,
+    RequestAttachment,
+    RequestComment,
+    RequestEvent,
+    ServiceRequest,
+    ServiceSettings,
+)
+from guanxi.service.services import sla
+
+S = ServiceRequest.Status
+Action = RequestEvent.Action
+TEXT_LIMITS = {
+    "summary": 200,
+    "details": None,
+    "requester_name": 100,
+    "root_cause": None,
+    "corrective_action": None,
+    "follow_up": None,
+    "review": None,
+}
+REQUEST_FIELDS = (
+    "service_type",
+    "priority",
+    "channel",
+    "summary",
+    "details",
+    "requester_name",
+    "requester_phone",
+    "requester_email",
+    "received_at",
+)
+COMPLAINT_FIELDS = ("root_cause", "corrective_action", "follow_up", "review")
+# What a complaint cannot be archived without.
+COMPLAINT_REQUIRED = ("root_cause", "corrective_action", "review")
+
+
+def _choice(choices: Any, value: Any) -> str:
+    text = "" if value is None else str(value).strip()
+    if text in choices.values:
+        return text
+    for code, label in choices.choices:
+        if text.lower() == str(label).lower():
+            return str(code)
+    raise ValidationError(
+        _("“%(value)s” is not one of: %(choices)s.")
+        % {"value": text, "choices": ", ".join(choices.values)}
+    )
+
+
+def _received_at(value: Any) -> datetime:
+    if not isinstance(value, datetime):
+        raise ValidationError(_("Enter a date and time."))
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > timezone.now() + timezone.timedelta(minutes=5):
+        raise ValidationError(_("A request cannot be received in the future."))
+    return value
+
+
+def clean_request(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Every given field cleaned; all the errors at once, keyed by field."""
+    lookup = DictionaryLookup()
+    cleaners = {
+        "service_type": lambda v: lookup.code("service_type", v),
+        "priority": lambda v: _choice(Priority, v or Priority.NORMAL),
+        "channel": lambda v: _choice(ServiceRequest.Channel, v or ServiceRequest.Channel.HOTLINE),
+        "requester_phone": lambda v: validators.clean_phone(validators.clean_text(v)),
+        "requester_email": lambda v: validators.clean_email(validators.clean_text(v)),
+        "received_at": _received_at,
+    }
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for field, value in values.items():
+        if field == "received_at" and value is None:
+            continue
+        try:
+            if field in cleaners:
+                cleaned[field] = cleaners[field](value)
+            else:
+                cleaned[field] = validators.clean_text(value, TEXT_LIMITS[field])
+        except ValidationError as error:
+            errors[field] = error.messages
+    for field in ("service_type", "summary"):
+        if (not partial or field in values) and not cleaned.get(field) and field not in errors:
+            errors[field] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def may_see(actor: User, request: ServiceRequest) -> bool:
+    """The rule of ``visible_requests`` for one record."""
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    scope = data_scope(actor)
+    if scope is DataScope.ALL:
+        return True
+    manager = request.customer.account_manager if request.customer_id else None
+    if actor.pk in (request.assignee_id, request.created_by_id) or (
+        manager is not None and manager.pk == actor.pk
+    ):
+        return True
+    if scope is not DataScope.TEAM or not actor.team_id:
+        return False
+    teams = {
+        request.team_id,
+        request.assignee.team_id if request.assignee else None,
+        manager.team_id if manager else None,
+    }
+    return actor.team_id in teams
+
+
+def _lock(actor: User, request: ServiceRequest, perm: str = "service.change_servicerequest"):  # type: ignore[no-untyped-def]
+    require_perm(actor, perm)
+    require_write(actor)
+    locked = (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related(
+            "assignee", "team", "customer__account_manager", "policy__calendar", "created_by"
+        )
+        .get(pk=request.pk)
+    )
+    if not may_see(actor, locked):
+        raise field_error("request", _("This service request is outside your data scope."))
+    return locked
+
+
+def _event(
+    request: ServiceRequest,
+    action: str,
+    actor: User | None,
+    *,
+    before: str = "",
+    note: str = "",
+    at: datetime | None = None,
+) -> None:
+    RequestEvent.objects.create(
+        request=request,
+        action=action,
+        from_status=before,
+        to_status=request.status,
+        actor=actor,
+        at=at or timezone.now(),
+        note=note,
+    )
+
+
+def _check_assignee(actor: User | None, assignee: User) -> None:
+    if not assignee.is_active:
+        raise field_error(
+            "assignee", _("%(name)s is inactive and cannot take requests.") % {"name": assignee}
+        )
+    if not assignee.has_perm("service.change_servicerequest") or assignee.role == Role.EXECUTIVE:
+        raise field_error(
+            "assignee",
+            _("%(name)s's role does not work on service requests.") % {"name": assignee},
+        )
+    if actor is None or assignee.pk == actor.pk:
+        return
+    if not actor.has_perm("service.assign_servicerequest"):
+        raise PermissionDenied(_("You may take requests yourself but not give them to others."))
+    if not owner_in_scope(actor, assignee):
+        raise field_error(
+            "assignee",
+            _("You cannot assign requests to %(name)s: they are outside your team.")
+            % {"name": assignee},
+        )
+
+
+def _tell_assignee(request: ServiceRequest, actor: User | None) -> None:
+    assignee = request.assignee
+    if assignee is None or (actor is not None and assignee.pk == actor.pk):
+        return
+    with in_language_of(assignee):
+        notify(
+            user=assignee,
+            title=_("Service request for you: %(number)s") % {"number": request.number},
+            body=request.summary,
+            url=request.get_absolute_url(),
+            key=f"sr:{request.pk}:assigned:{assignee.pk}:{request.reopen_count}",
+        )
+
+
+def _default_team(actor: User | None, assignee: User | None) -> Team | None:
+    if assignee is not None and assignee.team_id:
+        return assignee.team
+    if actor is not None and actor.role == Role.SERVICE_STAFF and actor.team_id:
+        return actor.team
+    default = ServiceSettings.load().default_team
+    if default is not None:
+        return default
+    return actor.team if actor is not None else None
+
+
+def new_request_numbers(count: int) -> list[str]:
+    return [f"SR{n:010d}" for n in next_numbers("service_request", count)]
+
+
+@transaction.atomic
+def service_request_create(
+    *,
+    actor: User | None,
+    customer: Customer | None = None,
+    contact: Contact | None = None,
+    assignee: User | None = None,
+    team: Team | None = None,
+    **values: Any,
+) -> ServiceRequest:
+    """Log a request from any channel; its SLA clock starts at ``received_at`` (default now).
+
+    ``actor`` is None only for the public intake form.
+    """
+    if actor is not None:
+        require_perm(actor, "service.add_servicerequest")
+        require_write(actor)
+    cleaned = clean_request(values)
+    if customer is not None and actor is not None:
+        ensure_visible(actor, customer)
+    if contact is not None and (customer is None or contact.customer_id != customer.pk):
+        raise field_error("contact", _("This contact does not belong to the customer."))
+    if customer is None and not (
+        cleaned.get("requester_name")
+        or cleaned.get("requester_phone")
+        or cleaned.get("requester_email")
+    ):
+        raise field_error("customer", _("Choose the customer, or give the requester's name."))
+    if assignee is not None:
+        _check_assignee(actor, assignee)
+    now = timezone.now()
+    request = ServiceRequest(
+        number=new_request_numbers(1)[0],
+        customer=customer,
+        contact=contact,
+        team=team or _default_team(actor, assignee),
+        created_by=actor,
+        **cleaned,
+    )
+    request.resolution_started_at = request.received_at
+    if assignee is not None:
+        request.assignee, request.assigned_at, request.status = assignee, now, S.ASSIGNED
+    request.policy = sla.policy_for(
+        service_type=request.service_type,
+        priority=request.priority,
+        customer_level=customer.level if customer else "",
+    )
+    sla.refresh_clock(request)
+    request.save()
+    audit_create(actor=actor, instance=request)
+    _event(request, Action.CREATED, actor, at=request.received_at)
+    if assignee is not None:
+        _event(request, Action.ASSIGNED, actor, before=S.CREATED, note=str(assignee))
+        _tell_assignee(request, actor)
+    return request
+
+
+@transaction.atomic
+def service_request_update(
+    *, actor: User, request: ServiceRequest, customer: Any = ..., contact: Any = ..., **values: Any
+) -> ServiceRequest:
+    """Change what the request is about; a new type or priority re-matches its SLA policy."""
+    locked = _lock(actor, request)
+    if locked.status == S.ARCHIVED:
+        raise field_error("status", _("An archived request cannot be changed."))
+    before = snapshot(locked)
+    cleaned = clean_request(
+        {k: v for k, v in values.items() if k in REQUEST_FIELDS and k != "received_at"},
+        partial=True,
+    )
+    cleaned.update(
+        {
+            field: validators.clean_text(values[field])
+            for field in COMPLAINT_FIELDS
+            if values.get(field) is not None
+        }
+    )
+    if customer is not ...:
+        if customer is not None:
+            ensure_visible(actor, customer)
+        locked.customer = customer
+        if contact is ...:
+            contact = None
+    if contact is not ...:
+        if contact is not None and contact.customer_id != locked.customer_id:
+            raise field_error("contact", _("This contact does not belong to the customer."))
+        locked.contact = contact
+    rematch = any(
+        field in cleaned and cleaned[field] != getattr(locked, field)
+        for field in ("service_type", "priority")
+    ) or (customer is not ... and customer is not None)
+    for field, value in cleaned.items():
+        setattr(locked, field, value)
+    if rematch and locked.is_open:
+        locked.policy = sla.policy_for(
+            service_type=locked.service_type,
+            priority=locked.priority,
+            customer_level=locked.customer.level if locked.customer else "",
+        )
+        sla.refresh_clock(locked)
+    locked.version += 1
+    locked.save()
+    audit_update(actor=actor, instance=locked, before=before)
+    return locked
+
+
+@transaction.atomic
+def service_request_assign(
+    *, actor: User, request: ServiceRequest, assignee: User
+) -> ServiceRequest:
+    locked = _lock(actor, request)
+    if not locked.is_open:
+        raise field_error(
+            "status",
+            _("Only open requests can be assigned (this one is %(status)s).")
+            % {"status": locked.get_status_display()},
+        )
+    _check_assignee(actor, assignee)
+    before = locked.status
+    locked.assignee, locked.assigned_at, locked.status = assignee, timezone.now(), S.ASSIGNED
+    if assignee.team_id and locked.team_id != assignee.team_id:
+        locked.team_id = assignee.team_id
+    sla._set_next(locked)
+    locked.version += 1
+    locked.save()
+    _event(locked, Action.ASSIGNED, actor, before=before, note=str(assignee))
+    _tell_assignee(locked, actor)
+    return locked
+
+
+def _respond(request: ServiceRequest, actor: User | None, now: datetime) -> None:
+    """The first response to the customer stops the first-response clock."""
+    if request.first_response_at is not None:
+        return
+    request.first_response_at = now
+    sla.record_late_stop(request, Escalation.Clock.FIRST_RESPONSE, now)
+    request.first_response_minutes = sla.working_minutes(request, request.received_at, now)
+    _event(request, Action.RESPONDED, actor, before=request.status, at=now)
+
+
+def _resume(request: ServiceRequest, actor: User | None, now: datetime) -> None:
+    if request.paused_at is None:
+        return
+    if request.policy is not None:
+        calendar = sla.work_calendar(request.policy.calendar)
+        request.paused_seconds += calendar.between(request.paused_at, now)
+    request.paused_at = None
+    sla.refresh_clock(request)
+    _event(request, Action.RESUMED, actor, before=request.status, at=now)
+
+
+def _may_work_on(actor: User, request: ServiceRequest) -> None:
+    if request.assignee_id in (None, actor.pk) or actor.has_perm("service.assign_servicerequest"):
+        return
+    raise PermissionDenied(
+        _("Only %(name)s or a supervisor can work on this request.") % {"name": request.assignee}
+    )
+
+
+def _take(request: ServiceRequest, actor: User, now: datetime) -> None:
+    """Working on an unassigned request makes it yours."""
+    if request.status != S.CREATED:
+        return
+    _check_assignee(actor, actor)
+    request.assignee, request.assigned_at, request.status = actor, now, S.ASSIGNED
+    _event(request, Action.ASSIGNED, actor, before=S.CREATED, note=str(actor))
+
+
+@transaction.atomic
+def service_request_comment(
+    *, actor: User, request: ServiceRequest, body: str, kind: str = RequestComment.Kind.NOTE
+) -> RequestComment:
+    """A note, a reply to the customer (the first one is the first response), or what the
+    customer said (which ends a wait on the customer)."""
+    locked = _lock(actor, request)
+    text = validators.clean_text(body)
+    if not text:
+        raise field_error("body", _("This field is required."))
+    kind = _choice(RequestComment.Kind, kind)
+    now = timezone.now()
+    comment = RequestComment.objects.create(
+        request=locked, kind=kind, body=text, author=actor, created_at=now
+    )
+    if locked.is_open and kind == RequestComment.Kind.REPLY:
+        _respond(locked, actor, now)
+    if locked.is_open and kind == RequestComment.Kind.CUSTOMER:
+        _resume(locked, actor, now)
+    sla._set_next(locked)
+    locked.save()
+    return comment
+
+
+@transaction.atomic
+def service_request_pause(
+    *, actor: User, request: ServiceRequest, note: str = ""
+) -> ServiceRequest:
+    """Waiting on the customer: the resolution clock stops until they answer."""
+    locked = _lock(actor, request)
+    _may_work_on(actor, locked)
+    if not locked.is_open:
+        raise field_error("status", _("Only an open request can wait on the customer."))
+    if locked.paused_at is not None:
+        raise field_error("status", _("This request is already waiting on the customer."))
+    now = timezone.now()
+    _take(locked, actor, now)
+    # Asking the customer for something is a response.
+    _respond(locked, actor, now)
+    locked.paused_at = now
+    sla._set_next(locked)
+    locked.version += 1
+    locked.save()
+    _event(locked, Action.PAUSED, actor, before=locked.status, note=validators.clean_text(note))
+    return locked
+
+
+@transaction.atomic
+def service_request_resume(*, actor: User, request: ServiceRequest) -> ServiceRequest:
+    locked = _lock(actor, request)
+    if locked.paused_at is None:
+        raise field_error("status", _("This request is not waiting on the customer."))
+    _resume(locked, actor, timezone.now())
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def service_request_handle(*, actor: User, request: ServiceRequest, result: str) -> ServiceRequest:
+    """The work is done: record what was done; the resolution clock stops."""
+    locked = _lock(actor, request)
+    _may_work_on(actor, locked)
+    if not locked.is_open:
+        raise field_error(
+            "status",
+            _("Only open requests can be handled (this one is %(status)s).")
+            % {"status": locked.get_status_display()},
+        )
+    text = validators.clean_text(result)
+    if not text:
+        raise field_error("result", _("Say what was done."))
+    now = timezone.now()
+    _take(locked, actor, now)
+    _resume(locked, actor, now)
+    _respond(locked, actor, now)
+    before = locked.status
+    locked.status, locked.handled_at, locked.result = S.HANDLED, now, text
+    sla.record_late_stop(locked, Escalation.Clock.RESOLUTION, now)
+    start = locked.resolution_started_at or locked.received_at
+    worked = sla.working_minutes(locked, start, now) or 0
+    locked.resolution_minutes = max(0, worked - locked.paused_seconds // 60)
+    sla._set_next(locked)
+    locked.version += 1
+    locked.save()
+    _event(locked, Action.HANDLED, actor, before=before, note=text)
+    return locked
+
+
+# Below this the customer is not satisfied and the work goes back (SPEC §1.3).
+REOPEN_BELOW = 3
+
+
+@transaction.atomic
+def service_request_feedback(
+    *, actor: User, request: ServiceRequest, satisfaction: int, note: str = ""
+) -> ServiceRequest:
+    """The customer's score, 1–5; below 3 sends the request back to its assignee."""
+    locked = _lock(actor, request)
+    if locked.status != S.HANDLED:
+        raise field_error(
+            "status",
+            _("Feedback is given on a handled request (this one is %(status)s).")
+            % {"status": locked.get_status_display()},
+        )
+    if (
+        isinstance(satisfaction, bool)
+        or not isinstance(satisfaction, int)
+        or not (1 <= satisfaction <= 5)
+    ):
+        raise field_error("satisfaction", _("Give a whole number from 1 to 5."))
+    now = timezone.now()
+    locked.satisfaction, locked.feedback_at = satisfaction, now
+    locked.feedback_note = validators.clean_text(note)
+    _event(locked, Action.FEEDBACK, actor, before=S.HANDLED, note=f"{satisfaction}/5")
+    if satisfaction < REOPEN_BELOW:
+        locked.status = S.ASSIGNED if locked.assignee_id else S.CREATED
+        locked.reopen_count += 1
+        locked.handled_at = None
+        locked.resolution_started_at = now
+        locked.paused_seconds = 0
+        sla.refresh_clock(locked)
+        _event(
+            locked,
+            Action.REOPENED,
+            actor,
+            before=S.HANDLED,
+            note=_("Satisfaction %(score)s/5: back to handling.") % {"score": satisfaction},
+        )
+        if locked.assignee is not None:
+            with in_language_of(locked.assignee):
+                notify(
+                    user=locked.assignee,
+                    title=_("%(number)s is back: the customer rated it %(score)s/5")
+                    % {"number": locked.number, "score": satisfaction},
+                    body=locked.feedback_note or locked.summary,
+                    url=locked.get_absolute_url(),
+                    key=f"sr:{locked.pk}:reopened:{locked.reopen_count}",
+                )
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+def _needs_callback(request: ServiceRequest, percent: int) -> bool:
+    """Every complaint; of the others, a steady share picked by a hash of the number."""
+    if request.is_complaint:
+        return True
+    bucket = int(hashlib.sha256(request.number.encode()).hexdigest(), 16) % 100
+    return bucket < percent
+
+
+@transaction.atomic
+def service_request_archive(
+    *, actor: User, request: ServiceRequest, **complaint: str | None
+) -> ServiceRequest:
+    """Close the request. A complaint needs its root cause, corrective action and review."""
+    locked = _lock(actor, request, "service.archive_servicerequest")
+    if locked.status != S.HANDLED:
+        raise field_error(
+            "status",
+            _("Only handled requests can be archived (this one is %(status)s).")
+            % {"status": locked.get_status_display()},
+        )
+    before = snapshot(locked, COMPLAINT_FIELDS)
+    for field in COMPLAINT_FIELDS:
+        value = complaint.get(field)
+        if value is not None and validators.clean_text(value):
+            setattr(locked, field, validators.clean_text(value))
+    if locked.is_complaint:
+        missing = {
+            field: [_("A complaint needs this before it is archived.")]
+            for field in COMPLAINT_REQUIRED
+            if not getattr(locked, field)
+        }
+        if missing:
+            raise ValidationError(missing)
+    now = timezone.now()
+    locked.status, locked.archived_at = S.ARCHIVED, now
+    locked.version += 1
+    locked.save()
+    audit_update(actor=actor, instance=locked, before=before)
+    _event(locked, Action.ARCHIVED, actor, before=S.HANDLED)
+    service_settings = ServiceSettings.load()
+    if _needs_callback(locked, service_settings.callback_percent):
+        Callback.objects.get_or_create(
+            request=locked,
+            defaults={
+                "customer": locked.customer,
+                "assignee": locked.assignee,
+                "due_date": timezone.localdate(now)
+                + timezone.timedelta(days=service_settings.callback_after_days),
+            },
+        )
+    return locked
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: User, request: ServiceRequest, upload: UploadedFile
+) -> RequestAttachment:
+    locked = _lock(actor, request)
+    limit = settings.SERVICE_ATTACHMENT_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise field_error(
+            "file",
+            _("Files can be at most %(mb)d MB (this one is %(size).1f MB).")
+            % {"mb": limit // (1024 * 1024), "size": (upload.size or 0) / (1024 * 1024)},
+        )
+    name = (upload.name or "file")[-200:]
+    return RequestAttachment.objects.create(
+        request=locked, file=upload, name=name, size=upload.size, uploaded_by=actor
+    )
