@@ -12,6 +12,7 @@ from guanxi.core.api import router as core_router
 from guanxi.customers.api import router as customers_router
 from guanxi.orders.api import router as orders_router
 from guanxi.sales.api import router as sales_router
+from guanxi.service.api import router as service_router
 
 api = NinjaAPI(
     title="Guanxi CRM API",
@@ -33,3 +34,4 @@ api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
 api.add_router("/", orders_router)
 api.add_router("/", sales_router)
+api.add_router("/", service_router)

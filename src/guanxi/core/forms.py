@@ -1,10 +1,13 @@
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import user_list
 from guanxi.core.models import AuditEntry, DictItem
+from guanxi.core.selectors import DictionaryLookup
 
 
 class DateInput(forms.DateInput):
@@ -15,6 +18,26 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value: Any) -> str | None:
+        if hasattr(value, "strftime"):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return value.strftime("%Y-%m-%dT%H:%M")
+        return super().format_value(value)
+
+
+def team_members(actor: User) -> Any:
+    """The people the actor may give work to: themselves, their team, or everyone."""
+    return user_list(actor=actor, is_active=True).order_by("last_name", "first_name", "username")
+
+
+def dictionary_choices(category: str, empty: str) -> list[tuple[str, str]]:
+    return [("", empty), *DictionaryLookup().choices(category)]
 
 
 def active_filter_field() -> forms.NullBooleanField:

@@ -1,6 +1,7 @@
 """A fixed-window counter in the cache, for public forms that anyone can post to."""
 
 from django.core.cache import cache
+from django.http import HttpRequest
 
 
 class RateLimited(Exception):
@@ -17,3 +18,8 @@ def within_limit(key: str, *, limit: int, window: int) -> bool:
         cache.set(key, 1, window)
         count = 1
     return count <= limit
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address, the key public forms count submissions by."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"

@@ -6,31 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
-from guanxi.accounts.selectors import user_list
-from guanxi.core.forms import DateInput
-from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.forms import DateInput, DateTimeInput, dictionary_choices, team_members
 from guanxi.sales.models import Activity, AssignmentRule, Opportunity, PipelineStage
 from guanxi.sales.selectors import OpportunityFilters
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def format_value(self, value: Any) -> str | None:
-        if hasattr(value, "strftime"):
-            if timezone.is_aware(value):
-                value = timezone.localtime(value)
-            return value.strftime("%Y-%m-%dT%H:%M")
-        return super().format_value(value)
-
-
-def team_members(actor: User) -> Any:
-    """The people the actor may give work to: themselves, their team, or everyone."""
-    return user_list(actor=actor, is_active=True).order_by("last_name", "first_name", "username")
-
-
-def dictionary_choices(category: str, empty: str) -> list[tuple[str, str]]:
-    return [("", empty), *DictionaryLookup().choices(category)]
 
 
 class OpportunityFilterForm(forms.Form):

@@ -6,7 +6,7 @@ database. Times are aware datetimes; the calendar's hours are local to its time 
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 DAY = 24 * 3600
@@ -66,7 +66,7 @@ class WorkCalendar:
             yield midnight + timedelta(seconds=start), midnight + timedelta(seconds=end)
 
     def add(self, start: datetime, seconds: int) -> datetime:
-        """The moment ``seconds`` of working time after ``start``."""
+        """The moment ``seconds`` of working time after ``start`` (in UTC, as stored)."""
         if seconds <= 0:
             return start
         remaining = float(seconds)
@@ -79,7 +79,7 @@ class WorkCalendar:
                 begin = max(begin, local)
                 available = (end - begin).total_seconds()
                 if remaining <= available:
-                    return begin + timedelta(seconds=remaining)
+                    return (begin + timedelta(seconds=remaining)).astimezone(UTC)
                 remaining -= available
             day += timedelta(days=1)
         raise ValueError("the calendar has no working time in the next ten years")

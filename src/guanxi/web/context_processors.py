@@ -28,6 +28,13 @@ NAVIGATION = [
         "sales.view_activity",
         {"my-day", "activity-", "calendar-"},
     ),
+    (
+        "service-request-list",
+        _("Service"),
+        "headset",
+        "service.view_servicerequest",
+        {"service-request-", "service-dashboard", "callback-"},
+    ),
     ("order-list", _("Orders"), "receipt", "orders.view_order", {"order-"}),
     ("product-list", _("Products"), "box-seam", "catalog.view_product", {"product-"}),
     ("stock-list", _("Stock"), "boxes", "catalog.view_stockitem", {"stock-", "warehouse-"}),
@@ -50,6 +57,13 @@ ADMIN_NAVIGATION = [
         "sliders",
         "sales.manage_pipeline",
         {"sales-setup", "stage-", "lead-form-", "assignment-rule-"},
+    ),
+    (
+        "service-setup",
+        _("Service set-up"),
+        "stopwatch",
+        "service.manage_service",
+        {"service-setup", "service-settings", "sla-policy-", "business-calendar-", "intake-form-"},
     ),
     ("audit-search", _("Audit trail"), "clock-history", "core.view_auditentry", {"audit-"}),
 ]

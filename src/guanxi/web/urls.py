@@ -7,6 +7,8 @@ from guanxi.core import views as core
 from guanxi.customers import views as customers
 from guanxi.orders import views as orders
 from guanxi.sales.views import activities, opportunities, setup
+from guanxi.service.views import requests as service
+from guanxi.service.views import setup as service_setup
 from guanxi.transfer import views as transfer
 from guanxi.web import views
 
@@ -117,6 +119,52 @@ urlpatterns = [
     path("notifications/", activities.notification_list, name="notification-list"),
     path("notifications/badge/", activities.notification_badge, name="notification-badge"),
     path("notifications/<int:pk>/", activities.notification_open, name="notification-open"),
+    path("service/", service.request_list, name="service-request-list"),
+    path("service/new/", service.request_create, name="service-request-create"),
+    path("service/dashboard/", service.service_dashboard, name="service-dashboard"),
+    path("service/customers/", service.customer_search, name="service-customer-search"),
+    path("service/contacts/", service.customer_contacts, name="service-customer-contacts"),
+    path("service/<int:pk>/", service.request_detail, name="service-request-detail"),
+    path("service/<int:pk>/edit/", service.request_edit, name="service-request-edit"),
+    path("service/<int:pk>/assign/", service.request_assign, name="service-request-assign"),
+    path("service/<int:pk>/take/", service.request_take, name="service-request-take"),
+    path("service/<int:pk>/comment/", service.request_comment, name="service-request-comment"),
+    path("service/<int:pk>/pause/", service.request_pause, name="service-request-pause"),
+    path("service/<int:pk>/resume/", service.request_resume, name="service-request-resume"),
+    path("service/<int:pk>/handle/", service.request_handle, name="service-request-handle"),
+    path("service/<int:pk>/feedback/", service.request_feedback, name="service-request-feedback"),
+    path("service/<int:pk>/archive/", service.request_archive, name="service-request-archive"),
+    path("service/<int:pk>/attach/", service.request_attach, name="service-request-attach"),
+    path("service/files/<int:pk>/", service.attachment_download, name="service-attachment"),
+    path("service/callbacks/", service_setup.callback_list, name="callback-list"),
+    path("service/callbacks/<int:pk>/", service_setup.callback_edit, name="callback-edit"),
+    path("service/setup/", service_setup.service_setup, name="service-setup"),
+    path("service/setup/settings/", service_setup.settings_edit, name="service-settings"),
+    path("service/setup/policies/new/", service_setup.policy_edit, name="sla-policy-create"),
+    path("service/setup/policies/<int:pk>/", service_setup.policy_edit, name="sla-policy-edit"),
+    path(
+        "service/setup/calendars/new/",
+        service_setup.calendar_edit,
+        name="business-calendar-create",
+    ),
+    path(
+        "service/setup/calendars/<int:pk>/",
+        service_setup.calendar_edit,
+        name="business-calendar-edit",
+    ),
+    path(
+        "service/setup/calendars/<int:pk>/days/",
+        service_setup.calendar_day_add,
+        name="calendar-day-add",
+    ),
+    path(
+        "service/setup/calendars/<int:pk>/days/<int:day_pk>/delete/",
+        service_setup.calendar_day_remove,
+        name="calendar-day-remove",
+    ),
+    path("service/setup/forms/new/", service_setup.intake_form_edit, name="intake-form-create"),
+    path("service/setup/forms/<int:pk>/", service_setup.intake_form_edit, name="intake-form-edit"),
+    path("help/<str:token>/", service_setup.intake_form_public, name="intake-form-public"),
     path("imports/", transfer.import_list, name="import-list"),
     path("imports/new/", transfer.import_create, name="import-create"),
     path("imports/<int:pk>/", transfer.import_detail, name="import-detail"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from guanxi.accounts.models import Team
+from guanxi.core.ratelimit import client_address
 from guanxi.core.roles import Role
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.sales import services
@@ -131,10 +132,6 @@ def assignment_rule_edit(request: AuthedRequest, team_pk: int) -> HttpResponse:
     )
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 @csrf_exempt  # Embedded on other sites; the secret address, honeypot and rate limit guard it.
 def lead_form_public(request: HttpRequest, token: str) -> HttpResponse:
     lead_form = LeadForm.objects.select_related("team__supervisor").filter(token=token).first()
@@ -148,7 +145,7 @@ def lead_form_public(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "sales/lead_thanks.html", {"lead_form": lead_form})
         values = {k: v for k, v in form.cleaned_data.items() if k != "website"}
         try:
-            services.lead_submit(form=lead_form, values=values, address=_client_address(request))
+            services.lead_submit(form=lead_form, values=values, address=client_address(request))
         except services.RateLimited:
             form.add_error(None, _("Too many submissions from your address. Try again later."))
             status = 429

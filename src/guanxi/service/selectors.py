@@ -1,0 +1,371 @@
+"""Reads of the service desk, always scoped to the actor: queues, a request, the dashboard."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import User
+from guanxi.core.dates import Period
+from guanxi.core.errors import require_perm
+from guanxi.core.roles import DataScope, data_scope
+from guanxi.customers.models import Customer
+from guanxi.orders.models import Order
+from guanxi.service.models import (
+    BusinessCalendar,
+    Callback,
+    ServiceRequest,
+    SlaPolicy,
+)
+
+SR = ServiceRequest
+STATE = SR.SlaState
+REQUEST_ORDERING = {
+    "number": "number",
+    "received_at": "received_at",
+    "due": "next_due_at",
+    "priority": "priority",
+    "status": "status",
+}
+QUEUES = ("mine", "team", "unassigned", "breached", "at_risk", "waiting")
+
+
+_FLAGGED = Q(first_response_breached=True) | Q(resolution_breached=True)
+
+
+def sla_state_expression(now: datetime) -> Case:
+    """The SLA state in SQL: the rule of ``ServiceRequest.sla_state``."""
+    return Case(
+        When(
+            Q(first_response_breached=True) | Q(resolution_breached=True),
+            then=Value(STATE.BREACHED),
+        ),
+        When(~Q(status__in=SR.OPEN), then=Value(STATE.ON_TRACK)),
+        When(paused_at__isnull=False, then=Value(STATE.PAUSED)),
+        When(next_due_at__lte=now, then=Value(STATE.BREACHED)),
+        When(next_warn_at__lte=now, then=Value(STATE.AT_RISK)),
+        default=Value(STATE.ON_TRACK),
+        output_field=CharField(),
+    )
+
+
+def _state_filter(state: str, now: datetime) -> Q:
+    flagged = _FLAGGED
+    running = Q(status__in=SR.OPEN, paused_at__isnull=True)
+    if state == STATE.BREACHED:
+        return flagged | (running & Q(next_due_at__lte=now))
+    if state == STATE.AT_RISK:
+        return ~flagged & running & Q(next_warn_at__lte=now, next_due_at__gt=now)
+    if state == STATE.PAUSED:
+        return ~flagged & Q(status__in=SR.OPEN, paused_at__isnull=False)
+    return (
+        ~flagged
+        & ~(running & Q(next_warn_at__lte=now))
+        & ~Q(status__in=SR.OPEN, paused_at__isnull=False)
+    )
+
+
+@dataclass
+class RequestFilters:
+    q: str = ""
+    status: str = ""
+    open_only: bool = False
+    service_type: str = ""
+    priority: str = ""
+    channel: str = ""
+    assignee: int | None = None
+    customer: int | None = None
+    sla_state: str = ""
+    queue: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def visible_requests(actor: User) -> QuerySet[ServiceRequest]:
+    """Requests assigned to, logged by, or about a customer of the actor — or of their team."""
+    require_perm(actor, "service.view_servicerequest")
+    if not actor.is_active:
+        return SR.objects.none()
+    scope = data_scope(actor)
+    if scope is DataScope.ALL:
+        return SR.objects.all()
+    mine = Q(assignee=actor) | Q(created_by=actor) | Q(customer__account_manager=actor)
+    if scope is DataScope.TEAM and actor.team_id:
+        team = actor.team_id
+        mine |= (
+            Q(team_id=team) | Q(assignee__team_id=team) | Q(customer__account_manager__team_id=team)
+        )
+    return SR.objects.filter(mine)
+
+
+def request_list(*, actor: User, filters: RequestFilters | None = None) -> QuerySet[ServiceRequest]:
+    f = filters or RequestFilters()
+    now = timezone.now()
+    found = visible_requests(actor).select_related("customer", "assignee", "contact")
+    found = found.annotate(sla=sla_state_expression(now))
+    if f.q:
+        text = f.q.strip()
+        found = found.filter(
+            Q(number__icontains=text)
+            | Q(summary__icontains=text)
+            | Q(customer__name__icontains=text)
+            | Q(requester_name__icontains=text)
+            | Q(requester_phone__contains=text)
+        )
+    if f.status:
+        found = found.filter(status=f.status)
+    elif f.open_only:
+        found = found.filter(status__in=SR.OPEN)
+    for field in ("service_type", "priority", "channel"):
+        if getattr(f, field):
+            found = found.filter(**{field: getattr(f, field)})
+    if f.assignee is not None:
+        found = found.filter(assignee_id=f.assignee)
+    if f.customer is not None:
+        found = found.filter(customer_id=f.customer)
+    if f.sla_state:
+        found = found.filter(_state_filter(f.sla_state, now))
+    if f.received_from:
+        found = found.filter(received_at__gte=Period(f.received_from, f.received_from).start_at)
+    if f.received_to:
+        found = found.filter(received_at__lt=Period(f.received_to, f.received_to).end_at)
+    if f.queue:
+        found = found.filter(_queue_filter(actor, f.queue, now))
+    return found
+
+
+def _queue_filter(actor: User, queue: str, now: datetime) -> Q:
+    open_ = Q(status__in=SR.OPEN)
+    if queue == "mine":
+        return open_ & Q(assignee=actor)
+    if queue == "team":
+        return open_ & Q(team_id=actor.team_id or 0)
+    if queue == "unassigned":
+        return Q(status=SR.Status.CREATED)
+    if queue == "breached":
+        return open_ & _state_filter(STATE.BREACHED, now)
+    if queue == "at_risk":
+        return _state_filter(STATE.AT_RISK, now)
+    if queue == "waiting":
+        return open_ & Q(paused_at__isnull=False)
+    return Q()
+
+
+def queue_counts(*, actor: User) -> dict[str, int]:
+    """How many requests are in each queue, in one query."""
+    now = timezone.now()
+    return visible_requests(actor).aggregate(
+        **{queue: Count("pk", filter=_queue_filter(actor, queue, now)) for queue in QUEUES}
+    )
+
+
+def request_get(*, actor: User, pk: int) -> ServiceRequest:
+    found = (
+        visible_requests(actor)
+        .select_related(
+            "customer__account_manager",
+            "contact",
+            "assignee",
+            "created_by",
+            "team__supervisor",
+            "policy__calendar",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404(_("No such service request."))
+    return found
+
+
+def request_timeline(request: ServiceRequest) -> dict[str, Any]:
+    return {
+        "events": list(request.events.select_related("actor")),
+        "comments": list(request.comments.select_related("author")),
+        "attachments": list(request.attachments.select_related("uploaded_by")),
+        "escalations": list(request.escalations.all()),
+    }
+
+
+def attachment_get(*, actor: User, pk: int) -> Any:
+    from guanxi.service.models import RequestAttachment
+
+    attachment = RequestAttachment.objects.select_related("request").filter(pk=pk).first()
+    if attachment is None or not visible_requests(actor).filter(pk=attachment.request_id).exists():
+        raise Http404(_("No such file."))
+    return attachment
+
+
+def customer_requests(*, actor: User, customer: Customer) -> QuerySet[ServiceRequest]:
+    return request_list(actor=actor, filters=RequestFilters(customer=customer.pk))
+
+
+# --- Callbacks ------------------------------------------------------------------------------
+
+
+def callback_list(*, actor: User, status: str = "", mine: bool = False) -> QuerySet[Callback]:
+    require_perm(actor, "service.view_callback")
+    found = Callback.objects.filter(request__in=visible_requests(actor).values("pk"))
+    found = found.select_related("request", "customer", "assignee")
+    if status:
+        found = found.filter(status=status)
+    if mine:
+        found = found.filter(assignee=actor)
+    return found
+
+
+def callback_get(*, actor: User, pk: int) -> Callback:
+    found = callback_list(actor=actor).select_related("request__contact").filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such callback."))
+    return found
+
+
+# --- Set-up -----------------------------------------------------------------------------------
+
+
+def policy_list(*, actor: User) -> QuerySet[SlaPolicy]:
+    require_perm(actor, "service.view_slapolicy")
+    return SlaPolicy.objects.select_related("calendar", "next_level").order_by("rank", "id")
+
+
+def calendar_list(*, actor: User) -> QuerySet[BusinessCalendar]:
+    require_perm(actor, "service.view_businesscalendar")
+    return BusinessCalendar.objects.annotate(
+        holidays=Count("days", filter=Q(days__kind="holiday")),
+        workdays=Count("days", filter=Q(days__kind="workday")),
+    )
+
+
+def calendar_get(*, actor: User, pk: int) -> BusinessCalendar:
+    found = calendar_list(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such calendar."))
+    return found
+
+
+# --- The service dashboard ----------------------------------------------------------------
+
+
+def _ratio(part: float | int | None, whole: float | int | None) -> float | None:
+    return round(float(part or 0) / float(whole) * 100, 1) if whole else None
+
+
+def dashboard(*, actor: User, period: Period) -> dict[str, Any]:
+    """The desk's figures for requests received in ``period``, in the actor's data scope.
+
+    - first response: average working minutes from receipt to the first response;
+    - SLA attainment: of requests whose clocks have stopped (handled or archived), the share
+      that breached neither clock;
+    - resolution rate: handled or archived / received;
+    - reopen rate: reopened at least once / handled or archived;
+    - satisfaction: the average feedback score;
+    - complaint rate: complaints / customers served (with a request or an order in the period).
+    """
+    received = visible_requests(actor).filter(
+        received_at__gte=period.start_at, received_at__lt=period.end_at
+    )
+    closed = Q(status__in=[SR.Status.HANDLED, SR.Status.ARCHIVED])
+    met = closed & Q(first_response_breached=False, resolution_breached=False)
+    totals = received.aggregate(
+        total=Count("pk"),
+        closed=Count("pk", filter=closed),
+        met=Count("pk", filter=met),
+        reopened=Count("pk", filter=closed & Q(reopen_count__gt=0)),
+        complaints=Count("pk", filter=Q(service_type=SR.COMPLAINT)),
+        avg_first_response=Avg("first_response_minutes"),
+        avg_resolution=Avg("resolution_minutes"),
+        avg_satisfaction=Avg("satisfaction"),
+        rated=Count("pk", filter=Q(satisfaction__isnull=False)),
+        open=Count("pk", filter=Q(status__in=SR.OPEN)),
+    )
+    served = _customers_served(actor, period, received)
+    by_month = (
+        received.annotate(month=TruncMonth("received_at"))
+        .values("month", "service_type")
+        .annotate(count=Count("pk"))
+        .order_by("month", "service_type")
+    )
+    sla_by_month = (
+        received.filter(closed)
+        .annotate(month=TruncMonth("received_at"))
+        .values("month")
+        .annotate(closed=Count("pk"), met=Count("pk", filter=met))
+        .order_by("month")
+    )
+    by_channel = received.values("channel").annotate(count=Count("pk")).order_by("-count")
+    scores = (
+        received.filter(satisfaction__isnull=False)
+        .values("satisfaction")
+        .annotate(count=Count("pk"))
+        .order_by("satisfaction")
+    )
+    return {
+        "total": totals["total"],
+        "open": totals["open"],
+        "closed": totals["closed"],
+        "avg_first_response_minutes": _round(totals["avg_first_response"]),
+        "avg_resolution_minutes": _round(totals["avg_resolution"]),
+        "sla_attainment": _ratio(totals["met"], totals["closed"]),
+        "resolution_rate": _ratio(totals["closed"], totals["total"]),
+        "reopen_rate": _ratio(totals["reopened"], totals["closed"]),
+        "avg_satisfaction": _round(totals["avg_satisfaction"], 2),
+        "rated": totals["rated"],
+        "complaints": totals["complaints"],
+        "customers_served": served,
+        "complaint_rate": _ratio(totals["complaints"], served),
+        "by_month": [
+            {
+                "month": _month(row["month"]),
+                "service_type": row["service_type"],
+                "count": row["count"],
+            }
+            for row in by_month
+        ],
+        "sla_by_month": [
+            {
+                "month": _month(row["month"]),
+                "attainment": _ratio(row["met"], row["closed"]),
+            }
+            for row in sla_by_month
+        ],
+        "by_channel": list(by_channel),
+        "satisfaction_scores": list(scores),
+    }
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return round(float(value), digits) if value is not None else None
+
+
+def _month(value: datetime | date) -> str:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return value.strftime("%Y-%m")
+
+
+def _customers_served(actor: User, period: Period, received: QuerySet[ServiceRequest]) -> int:
+    """Distinct customers with a request or an order in the period, counted in the database."""
+    served = Q(pk__in=received.filter(customer__isnull=False).values("customer_id"))
+    if actor.has_perm("orders.view_order"):
+        from guanxi.orders.selectors import order_list
+
+        orders: QuerySet[Order] = order_list(actor=actor).filter(
+            order_date__gte=period.start, order_date__lte=period.end
+        )
+        served |= Q(pk__in=orders.values("customer_id"))
+    return Customer.objects.filter(served).count()

@@ -1,0 +1,99 @@
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.selectors import DictionaryLookup
+from guanxi.service.models import ServiceRequest
+
+STATUS_BADGES = {
+    "created": "text-bg-warning",
+    "assigned": "text-bg-info",
+    "handled": "text-bg-primary",
+    "archived": "text-bg-secondary",
+}
+SLA_BADGES = {
+    "on_track": "text-bg-success",
+    "at_risk": "text-bg-warning",
+    "breached": "text-bg-danger",
+    "paused": "text-bg-secondary",
+}
+PRIORITY_BADGES = {"urgent": "text-bg-danger", "high": "text-bg-warning"}
+
+
+def sla_badge(state: str) -> str:
+    return format_html(
+        '<span class="badge {}" data-sla="{}">{}</span>',
+        SLA_BADGES.get(state, "text-bg-light"),
+        state,
+        ServiceRequest.SlaState(state).label,
+    )
+
+
+class RequestTable(tables.Table):
+    number = tables.Column(verbose_name=_("Number"), linkify=True)
+    summary = tables.Column(verbose_name=_("Summary"), orderable=False)
+    customer = tables.Column(verbose_name=_("Customer"), orderable=False, default="—")
+    service_type = tables.Column(verbose_name=_("Type"))
+    priority = tables.Column(verbose_name=_("Priority"))
+    status = tables.Column(verbose_name=_("Status"))
+    sla = tables.Column(verbose_name=_("SLA"), orderable=False, empty_values=())
+    next_due_at = tables.Column(verbose_name=_("Due"), empty_values=())
+    assignee = tables.Column(verbose_name=_("Assigned to"), orderable=False, default="—")
+    received_at = tables.DateTimeColumn(verbose_name=_("Received"), format="Y-m-d H:i")
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "number",
+            "summary",
+            "customer",
+            "service_type",
+            "priority",
+            "status",
+            "sla",
+            "next_due_at",
+            "assignee",
+            "received_at",
+        ]
+        attrs = {"class": "table table-hover align-middle text-nowrap", "id": "request-table"}
+        empty_text = _("No service requests match.")
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.lookup = DictionaryLookup()
+
+    def render_summary(self, value: str) -> str:
+        return value if len(value) <= 36 else value[:35] + "…"
+
+    def render_customer(self, record: ServiceRequest) -> str:
+        if record.customer_id is None:
+            return record.requester_name or "—"
+        name = record.customer.name
+        return name if len(name) <= 18 else name[:17] + "…"
+
+    def render_service_type(self, value: str) -> str:
+        return self.lookup.label("service_type", value)
+
+    def render_priority(self, record: ServiceRequest) -> str:
+        return format_html(
+            '<span class="badge {}">{}</span>',
+            PRIORITY_BADGES.get(record.priority, "text-bg-light"),
+            record.get_priority_display(),
+        )
+
+    def render_status(self, record: ServiceRequest) -> str:
+        return format_html(
+            '<span class="badge {}">{}</span>',
+            STATUS_BADGES.get(record.status, "text-bg-light"),
+            record.get_status_display(),
+        )
+
+    def render_sla(self, record: ServiceRequest) -> str:
+        return sla_badge(getattr(record, "sla", None) or record.sla_state())
+
+    def render_next_due_at(self, record: ServiceRequest) -> str:
+        if record.next_due_at is None:
+            return "—"
+        due = timezone.localtime(record.next_due_at)
+        return due.strftime("%m-%d %H:%M")

@@ -1,0 +1,47 @@
+"""A frozen clock on a Tuesday morning in Shanghai, and a helper to log requests."""
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.conftest import People, bearer_for
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Tuesday 1 September 2026, 10:00 in Shanghai: a working morning.
+TUESDAY_10 = datetime(2026, 9, 1, 10, 0, tzinfo=SHANGHAI)
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+def post(client: Any, url: str, body: Any) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def patch(client: Any, url: str, body: Any) -> Any:
+    return client.patch(url, json.dumps(body), content_type="application/json")
+
+
+@pytest.fixture
+def clock(time_machine: Any) -> Any:
+    """The frozen clock; ``clock.move_to(at(...))`` moves it."""
+    time_machine.move_to(TUESDAY_10, tick=False)
+    return time_machine
+
+
+def log_request(people: People, customer_id: int | None, **changes: Any) -> dict[str, Any]:
+    body = {
+        "type": "inquiry",
+        "summary": "发票抬头怎么修改",
+        "request": "客户想把发票抬头改成新公司名称。",
+        "channel": "hotline",
+        "customer": customer_id,
+        **changes,
+    }
+    response = post(bearer_for(people.service_east), "/api/v1/service-requests", body)
+    assert response.status_code == 201, response.content
+    return response.json()
