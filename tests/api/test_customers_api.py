@@ -289,6 +289,7 @@ class TestProfileAndMerge:
             "orders",
             "opportunities",
             "activities",
+            "service",
         ]
         assert body["sections"]["orders"]["count"] == 0
         assert body["sections"]["profile"]["name"] == "北京华信科技有限公司"

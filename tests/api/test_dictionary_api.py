@@ -47,6 +47,7 @@ class TestRead:
             "咨询",
             "建议",
             "投诉",
+            "复杂问题",
         ]
         assert len(category(body, "region")["items"]) == 35
 

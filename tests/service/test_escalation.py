@@ -46,15 +46,14 @@ def test_it_warns_then_breaches_then_goes_up_a_level(
     clock.move_to(at(2026, 9, 1, 11, 36))
     assert sla_sweep().warnings == 1
     assert sla_sweep().warnings == 0  # never twice
-    assert told(people) == [
-        ("service_east", "SR0000000001: first response due at 2026-09-01 12:00")
-    ]
+    # Each person is told in their own language (the test users read Chinese).
+    assert told(people) == [("service_east", "SR0000000001：首次响应将于 2026-09-01 12:00 到期")]
 
     clock.move_to(at(2026, 9, 1, 12, 0))
     result = sla_sweep()
     assert (result.warnings, result.breaches, result.next_level) == (0, 1, 0)
     assert told(people)[1:] == [
-        ("sup_east", "SR0000000001 breached its first response time (due 2026-09-01 12:00)")
+        ("sup_east", "SR0000000001 首次响应已超时（截止 2026-09-01 12:00）")
     ]
     late_inquiry.refresh_from_db()
     assert late_inquiry.first_response_breached
@@ -65,7 +64,7 @@ def test_it_warns_then_breaches_then_goes_up_a_level(
     clock.move_to(at(2026, 9, 1, 14, 0))
     assert sla_sweep().next_level == 1
     assert told(people)[2:] == [
-        ("admin", "SR0000000001 is still breached: first response was due at 2026-09-01 12:00")
+        ("admin", "SR0000000001 仍然超时：首次响应截止时间为 2026-09-01 12:00")
     ]
     assert sla_sweep().next_level == 0
     levels = list(Escalation.objects.values_list("clock", "level", "recipients"))

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import Team, User
 from guanxi.core.forms import DateInput, DateTimeInput, dictionary_choices, team_members
@@ -104,7 +105,7 @@ class RequestForm(forms.Form):
         help_text=_("Leave empty for now; the SLA clock starts here."),
     )
     assignee = forms.ModelChoiceField(
-        label=_("Assign to"),
+        label=pgettext_lazy("service", "Assign to"),
         required=False,
         queryset=User.objects.none(),
         empty_label=_("Nobody yet (team queue)"),
@@ -121,7 +122,9 @@ class RequestForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none())
+    assignee = forms.ModelChoiceField(
+        label=pgettext_lazy("service", "Assign to"), queryset=User.objects.none()
+    )
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import Team
 from guanxi.core.models import TimestampedModel
@@ -143,10 +144,10 @@ class SlaPolicy(TimestampedModel):
 
 class ServiceRequest(TimestampedModel):
     class Status(models.TextChoices):
-        CREATED = "created", _("Created")
-        ASSIGNED = "assigned", _("Assigned")
-        HANDLED = "handled", _("Handled")
-        ARCHIVED = "archived", _("Archived")
+        CREATED = "created", pgettext_lazy("service request status", "Created")
+        ASSIGNED = "assigned", pgettext_lazy("service request status", "Assigned")
+        HANDLED = "handled", pgettext_lazy("service request status", "Handled")
+        ARCHIVED = "archived", pgettext_lazy("service request status", "Archived")
 
     class Channel(models.TextChoices):
         HOTLINE = "hotline", _("Hotline")
@@ -333,15 +334,15 @@ class RequestEvent(models.Model):
     """One step of a request's life: who did what, and when."""
 
     class Action(models.TextChoices):
-        CREATED = "created", _("Created")
-        ASSIGNED = "assigned", _("Assigned")
+        CREATED = "created", pgettext_lazy("service request event", "Created")
+        ASSIGNED = "assigned", pgettext_lazy("service request event", "Assigned")
         RESPONDED = "responded", _("First response")
         PAUSED = "paused", _("Waiting on the customer")
         RESUMED = "resumed", _("Resumed")
-        HANDLED = "handled", _("Handled")
+        HANDLED = "handled", pgettext_lazy("service request event", "Handled")
         FEEDBACK = "feedback", _("Feedback")
         REOPENED = "reopened", _("Reopened")
-        ARCHIVED = "archived", _("Archived")
+        ARCHIVED = "archived", pgettext_lazy("service request event", "Archived")
         ESCALATED = "escalated", _("Escalated")
 
     request = models.ForeignKey(

@@ -331,7 +331,7 @@ def dashboard(*, actor: User, period: Period) -> dict[str, Any]:
         "by_month": [
             {
                 "month": _month(row["month"]),
-                "service_type": row["service_type"],
+                "type": row["service_type"],
                 "count": row["count"],
             }
             for row in by_month

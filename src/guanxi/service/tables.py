@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.selectors import DictionaryLookup
-from guanxi.service.models import ServiceRequest
+from guanxi.service.models import Callback, ServiceRequest
 
 STATUS_BADGES = {
     "created": "text-bg-warning",
@@ -97,3 +97,56 @@ class RequestTable(tables.Table):
             return "—"
         due = timezone.localtime(record.next_due_at)
         return due.strftime("%m-%d %H:%M")
+
+
+CALLBACK_BADGES = {"pending": "text-bg-warning", "done": "text-bg-success"}
+
+
+class CallbackTable(tables.Table):
+    due_date = tables.DateColumn(verbose_name=_("Due"), format="Y-m-d")
+    request = tables.Column(verbose_name=_("Request"), orderable=False)
+    customer = tables.Column(verbose_name=_("Customer"), orderable=False, empty_values=())
+    assignee = tables.Column(verbose_name=_("Assigned to"), orderable=False, default="—")
+    status = tables.Column(verbose_name=_("Status"))
+    score = tables.Column(verbose_name=_("Score"), attrs={"td": {"class": "text-end"}})
+    action = tables.Column(verbose_name="", orderable=False, empty_values=())
+
+    class Meta:
+        attrs = {"class": "table table-hover align-middle text-nowrap", "id": "callback-table"}
+        empty_text = _("No callbacks here.")
+
+    def __init__(self, *args, may_call: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.may_call = may_call
+
+    def render_request(self, record: Callback) -> str:
+        summary = record.request.summary
+        return format_html(
+            '<a href="{}">{}</a> <span class="text-body-secondary">{}</span>',
+            record.request.get_absolute_url(),
+            record.request.number,
+            summary if len(summary) <= 30 else summary[:29] + "…",
+        )
+
+    def render_customer(self, record: Callback) -> str:
+        name = record.customer.name if record.customer else record.request.requester_name
+        return (name or "—")[:20]
+
+    def render_assignee(self, value: object) -> str:
+        return getattr(value, "display_name", str(value))
+
+    def render_status(self, record: Callback) -> str:
+        return format_html(
+            '<span class="badge {}">{}</span>',
+            CALLBACK_BADGES.get(record.status, "text-bg-secondary"),
+            record.get_status_display(),
+        )
+
+    def render_action(self, record: Callback) -> str:
+        if record.status != Callback.Status.PENDING or not self.may_call:
+            return ""
+        return format_html(
+            '<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>',
+            record.get_absolute_url(),
+            _("Call back"),
+        )

@@ -60,12 +60,12 @@ def request_list(request: AuthedRequest) -> HttpResponse:
     RequestConfig(
         request, paginate={"per_page": PAGE_SIZE, "paginator_class": CappedPaginator}
     ).configure(table)
+    counts = selectors.queue_counts(actor=request.user)
     context = {
         "filters": filters,
         "table": table,
         "queue": queue,
-        "tabs": QUEUE_TABS,
-        "counts": selectors.queue_counts(actor=request.user),
+        "tabs": [(key, icon, label, counts.get(key)) for key, icon, label in QUEUE_TABS],
     }
     return render(request, "service/request_list.html", context)
 
@@ -171,6 +171,7 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "sla_badge": sla_badge(state),
         "clocks": _clocks(found, now),
         "history": audit_for_record(instance=found)[:20],
+        "timeline": _timeline(timeline),
         "assign_form": AssignForm(actor=request.user, initial={"assignee": found.assignee_id}),
         "comment_form": CommentForm(),
         "handle_form": HandleForm(),
@@ -183,6 +184,59 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         **timeline,
     }
     return render(request, "service/request_detail.html", context)
+
+
+def _timeline(parts: dict[str, Any]) -> list[dict[str, Any]]:
+    """Steps, comments and escalations in one list, newest first."""
+    icons = {
+        "created": "plus-circle",
+        "assigned": "person-check",
+        "responded": "reply",
+        "paused": "pause-circle",
+        "resumed": "play-circle",
+        "handled": "check2-circle",
+        "feedback": "star",
+        "reopened": "arrow-counterclockwise",
+        "archived": "archive",
+        "escalated": "exclamation-triangle",
+    }
+    rows: list[dict[str, Any]] = [
+        {
+            "at": event.at,
+            "icon": icons.get(event.action, "dot"),
+            "title": event.get_action_display(),
+            "body": event.note,
+            "who": event.actor.display_name if event.actor else "",
+            "kind": "event",
+        }
+        for event in parts["events"]
+    ]
+    rows += [
+        {
+            "at": comment.created_at,
+            "icon": {"reply": "chat-left-text", "customer": "person-lines-fill"}.get(
+                comment.kind, "sticky"
+            ),
+            "title": comment.get_kind_display(),
+            "body": comment.body,
+            "who": comment.author.display_name if comment.author else "",
+            "kind": comment.kind,
+        }
+        for comment in parts["comments"]
+    ]
+    rows += [
+        {
+            "at": escalation.at,
+            "icon": "megaphone",
+            "title": escalation.get_level_display(),
+            "body": f"{escalation.get_clock_display()} → {escalation.recipients}",
+            "who": "",
+            "kind": "escalation",
+        }
+        for escalation in parts["escalations"]
+        if escalation.level == escalation.Level.WARNING
+    ]
+    return sorted(rows, key=lambda row: row["at"], reverse=True)
 
 
 def _clocks(found: ServiceRequest, now: Any) -> list[dict[str, Any]]:
@@ -438,7 +492,12 @@ def customer_contacts(request: AuthedRequest) -> HttpResponse:
     pk = request.GET.get("customer", "")
     customer = customer_get(actor=request.user, pk=int(pk)) if pk.isdigit() else None
     contacts = list(customer.contacts.order_by("-is_primary", "name")) if customer else []
-    return render(request, "service/_contact_choices.html", {"contacts": contacts})
+    chosen = request.GET.get("contact", "")
+    return render(
+        request,
+        "service/_contact_choices.html",
+        {"contacts": contacts, "chosen": int(chosen) if chosen.isdigit() else None},
+    )
 
 
 @require("service.view_servicerequest")

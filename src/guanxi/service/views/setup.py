@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from guanxi.core.ratelimit import client_address
 from guanxi.core.selectors import DictionaryLookup
@@ -22,6 +23,7 @@ from guanxi.service.forms import (
     SettingsForm,
 )
 from guanxi.service.models import CalendarDay, Callback, IntakeForm, ServiceSettings, SlaPolicy
+from guanxi.service.tables import CallbackTable
 from guanxi.web.pagination import CappedPaginator
 from guanxi.web.utils import AuthedRequest, require, run_service
 
@@ -35,9 +37,14 @@ def callback_list(request: AuthedRequest) -> HttpResponse:
         status = ""
     mine = request.GET.get("mine") == "1"
     found = selectors.callback_list(actor=request.user, status=status, mine=mine)
-    page = CappedPaginator(found.order_by("due_date", "id"), 25).get_page(request.GET.get("page"))
+    table = CallbackTable(
+        found.order_by("due_date", "id"), may_call=request.user.has_perm("service.change_callback")
+    )
+    RequestConfig(request, paginate={"per_page": 25, "paginator_class": CappedPaginator}).configure(
+        table
+    )
     context = {
-        "page": page,
+        "table": table,
         "status": status,
         "mine": mine,
         "statuses": Callback.Status.choices,
