@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
@@ -36,7 +37,7 @@ def team_members(actor: User) -> Any:
     return user_list(actor=actor, is_active=True).order_by("last_name", "first_name", "username")
 
 
-def dictionary_choices(category: str, empty: str) -> list[tuple[str, str]]:
+def dictionary_choices(category: str, empty: str | Promise) -> list[tuple[str, Any]]:
     return [("", empty), *DictionaryLookup().choices(category)]
 
 

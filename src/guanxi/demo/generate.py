@@ -11,6 +11,7 @@ from guanxi.accounts.demo import generate_people
 from guanxi.catalog.demo import generate_catalog
 from guanxi.customers.demo import generate_customers
 from guanxi.sales.demo import generate_pipeline
+from guanxi.service.demo import generate_service
 
 
 @dataclass
@@ -26,7 +27,13 @@ class DemoContext:
 
 
 Step = Callable[[DemoContext], None]
-STEPS: list[Step] = [generate_people, generate_catalog, generate_customers, generate_pipeline]
+STEPS: list[Step] = [
+    generate_people,
+    generate_catalog,
+    generate_customers,
+    generate_pipeline,
+    generate_service,
+]
 
 
 @transaction.atomic

@@ -67,7 +67,7 @@ class RequestTable(tables.Table):
         return value if len(value) <= 36 else value[:35] + "…"
 
     def render_customer(self, record: ServiceRequest) -> str:
-        if record.customer_id is None:
+        if record.customer is None:
             return record.requester_name or "—"
         name = record.customer.name
         return name if len(name) <= 18 else name[:17] + "…"

@@ -1,7 +1,7 @@
 """Every write to a service request: log it, assign, respond, wait, handle, feedback, archive."""
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -78,7 +78,7 @@ def _received_at(value: Any) -> datetime:
         raise ValidationError(_("Enter a date and time."))
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
-    if value > timezone.now() + timezone.timedelta(minutes=5):
+    if value > timezone.now() + timedelta(minutes=5):
         raise ValidationError(_("A request cannot be received in the future."))
     return value
 
@@ -121,7 +121,7 @@ def may_see(actor: User, request: ServiceRequest) -> bool:
     scope = data_scope(actor)
     if scope is DataScope.ALL:
         return True
-    manager = request.customer.account_manager if request.customer_id else None
+    manager = request.customer.account_manager if request.customer is not None else None
     if actor.pk in (request.assignee_id, request.created_by_id) or (
         manager is not None and manager.pk == actor.pk
     ):
@@ -581,7 +581,7 @@ def service_request_archive(
                 "customer": locked.customer,
                 "assignee": locked.assignee,
                 "due_date": timezone.localdate(now)
-                + timezone.timedelta(days=service_settings.callback_after_days),
+                + timedelta(days=service_settings.callback_after_days),
             },
         )
     return locked

@@ -113,7 +113,9 @@ def business_calendar_save(
     _require_manager(actor)
     cleaned = _clean_calendar(values)
     name = cleaned.get("name")
-    clash = BusinessCalendar.objects.filter(name=name).exclude(pk=calendar.pk if calendar else None)
+    clash = BusinessCalendar.objects.filter(name=name)
+    if calendar is not None:
+        clash = clash.exclude(pk=calendar.pk)
     if name and clash.exists():
         raise field_error("name", _("A calendar with this name already exists."))
     before = snapshot(calendar) if calendar else None

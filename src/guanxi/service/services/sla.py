@@ -101,7 +101,7 @@ def _running(request: ServiceRequest) -> list[tuple[str, datetime, datetime]]:
     """The clocks that are ticking now: (clock, warning time, due time)."""
     if not request.is_open or request.paused_at is not None or request.policy_id is None:
         return []
-    clocks = []
+    clocks: list[tuple[str, datetime, datetime]] = []
     if request.first_response_at is None and request.first_response_due:
         assert request.first_response_warn_at is not None
         clocks.append(
