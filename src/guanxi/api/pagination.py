@@ -4,7 +4,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -62,14 +62,19 @@ def capped_count(queryset: QuerySet, cap: int | None) -> tuple[int, bool]:
 
 
 def apply_ordering(
-    queryset: QuerySet, ordering: str | None, allowed: dict[str, str], default: str
+    queryset: QuerySet,
+    ordering: str | None,
+    allowed: dict[str, str],
+    default: str,
+    nulls_last: frozenset[str] = frozenset(),
 ) -> QuerySet:
     """Order by a comma-separated list of public field names, each optionally with ``-``.
 
-    ``allowed`` maps public names to model lookups, so only indexed sorts are offered.
+    ``allowed`` maps public names to model lookups, so only indexed sorts are offered. Names in
+    ``nulls_last`` put empty values last either way (SQLite would put them first).
     """
     terms = [term.strip() for term in (ordering or default).split(",") if term.strip()]
-    lookups = []
+    lookups: list[Any] = []
     for term in terms:
         name = term.removeprefix("-")
         if name not in allowed:
@@ -78,6 +83,13 @@ def apply_ordering(
                 _("Cannot sort by “%(name)s”. Choose from: %(choices)s.")
                 % {"name": name, "choices": ", ".join(sorted(allowed))},
             )
-        lookups.append(("-" if term.startswith("-") else "") + allowed[name])
+        if name in nulls_last:
+            field = F(allowed[name])
+            descending = term.startswith("-")
+            lookups.append(
+                field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+            )
+        else:
+            lookups.append(("-" if term.startswith("-") else "") + allowed[name])
     # A unique last key keeps pages stable when the sort key has ties.
     return queryset.order_by(*lookups, "pk")

@@ -249,7 +249,13 @@ def request_list(request: HttpRequest, filters: Query[RequestQuery]) -> Any:
     found = selectors.request_list(
         actor=_actor(request), filters=RequestFilters(service_type=filters.type, **values)
     )
-    return apply_ordering(found, filters.ordering, selectors.REQUEST_ORDERING, "-received_at")
+    return apply_ordering(
+        found,
+        filters.ordering,
+        selectors.REQUEST_ORDERING,
+        "-received_at",
+        nulls_last=frozenset({"due"}),
+    )
 
 
 @router.post("/service-requests", response={201: RequestOut}, summary="Log a service request")

@@ -27,6 +27,7 @@ from guanxi.service.models import (
     mean_score,
 )
 from guanxi.service.services import sla
+from guanxi.service.services.callbacks import satisfaction_code
 from guanxi.service.services.requests import new_request_numbers
 
 if TYPE_CHECKING:
@@ -117,12 +118,13 @@ def generate_service(context: "DemoContext") -> None:
         kind = str(_pick(rng, TYPES))
         customer = rng.choice(customers) if rng.random() > 0.08 else None
         received = _received(rng, now)
+        channel = str(_pick(rng, CHANNELS))
         family, given = person_name(rng)
         request = SR(
             number=number,
             service_type=kind,
             priority=str(_pick(rng, PRIORITIES)),
-            channel=str(_pick(rng, CHANNELS)),
+            channel=channel,
             customer_id=customer[0] if customer else None,
             requester_name="" if customer else family + given,
             requester_phone="" if customer else mobile(rng),
@@ -131,6 +133,7 @@ def generate_service(context: "DemoContext") -> None:
             received_at=received,
             resolution_started_at=received,
             team=team,
+            created_by=None if channel == SR.Channel.WEB_FORM else rng.choice(staff),
         )
         request.policy = sla.policy_for(
             service_type=kind,
@@ -163,6 +166,7 @@ def generate_service(context: "DemoContext") -> None:
     for request in open_:
         sla._set_next(request, done.get(request.pk, set()))
     SR.objects.bulk_update(open_, ["escalate_at"], batch_size=2000)
+    _satisfaction_from_callbacks(callbacks)
     context.counts["service requests"] = len(requests)
     context.counts["callbacks"] = len(callbacks)
 
@@ -174,15 +178,22 @@ def _live(rng: "Random", request: SR, staff: list[User], now: datetime) -> dict:
     calendar = sla.work_calendar(policy.calendar)
     plan: dict = {}  # type: ignore[type-arg]
     assignee = rng.choice(staff)
-    assigned = request.received_at + timedelta(minutes=rng.randint(2, 40))
+    assigned = request.received_at + timedelta(minutes=rng.randint(1, 12))
     fresh = now - request.received_at < timedelta(days=1)
     if assigned >= now or (fresh and rng.random() < 0.3):
         return plan  # still in the team queue
     request.assignee, request.assigned_at, request.status = assignee, assigned, SR.Status.ASSIGNED
     plan["assigned"] = assigned
     late = rng.random() < 0.08
-    share = rng.uniform(1.05, 1.8) if late else rng.uniform(0.05, 0.85)
-    responded = calendar.add(request.received_at, int(policy.first_response_minutes * 60 * share))
+    # Most desks answer within a few hours even when the limit is a day.
+    share = (
+        rng.uniform(1.05, 1.8)
+        if late
+        else rng.uniform(0.05, 0.85) * min(1, 240 / policy.first_response_minutes)
+    )
+    responded = max(
+        assigned, calendar.add(request.received_at, int(policy.first_response_minutes * 60 * share))
+    )
     if responded >= now:
         return plan
     request.first_response_at = responded
@@ -313,3 +324,16 @@ def _callback(rng: "Random", request: SR, now: datetime) -> Callback | None:
         callback.done_at = day_start(due) + timedelta(hours=10)
         callback.done_by = request.assignee
     return callback
+
+
+def _satisfaction_from_callbacks(callbacks: list[Callback]) -> None:
+    """Customers called back get the satisfaction their answers gave (as the service does)."""
+    scores: dict[int, list[float]] = {}
+    for callback in callbacks:
+        if callback.score is not None and callback.customer_id is not None:
+            scores.setdefault(callback.customer_id, []).append(float(callback.score))
+    customers = list(Customer.objects.filter(pk__in=scores))
+    for customer in customers:
+        values = scores[customer.pk]
+        customer.satisfaction = satisfaction_code(sum(values) / len(values))
+    Customer.objects.bulk_update(customers, ["satisfaction"], batch_size=2000)

@@ -44,18 +44,20 @@ class RequestTable(tables.Table):
 
     class Meta:
         model = ServiceRequest
+        # The clock first: it is what a queue is worked by (and what a phone shows).
         fields = [
             "number",
+            "sla",
+            "next_due_at",
             "summary",
             "customer",
             "service_type",
             "priority",
             "status",
-            "sla",
-            "next_due_at",
             "assignee",
             "received_at",
         ]
+        sequence = fields
         attrs = {"class": "table table-hover align-middle text-nowrap", "id": "request-table"}
         empty_text = _("No service requests match.")
 

@@ -27,6 +27,11 @@ def _score(field: str, value: Any) -> int:
     return value
 
 
+def satisfaction_code(average: float) -> str:
+    """A mean score as the satisfaction dictionary's code, "1" to "5" (halves round up)."""
+    return str(min(5, max(1, int(average + 0.5))))
+
+
 def update_customer_satisfaction(customer: Customer, actor: User | None) -> str:
     """Set the customer's satisfaction (dictionary code "1"–"5") from recent callbacks."""
     since = timezone.now() - SATISFACTION_WINDOW
@@ -35,7 +40,7 @@ def update_customer_satisfaction(customer: Customer, actor: User | None) -> str:
     ).aggregate(value=Avg("score"))["value"]
     if average is None:
         return customer.satisfaction
-    code = str(min(5, max(1, int(float(average) + 0.5))))
+    code = satisfaction_code(float(average))
     if code != customer.satisfaction:
         before = snapshot(customer, ["satisfaction"])
         customer.satisfaction = code

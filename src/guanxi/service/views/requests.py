@@ -6,11 +6,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -37,13 +39,13 @@ from guanxi.web.utils import AuthedRequest, require, run_service
 
 PAGE_SIZE = 25
 QUEUE_TABS = [
-    ("mine", "person-check", _("My requests")),
-    ("team", "people", _("Team queue")),
-    ("unassigned", "inbox", _("Unassigned")),
-    ("at_risk", "hourglass-split", _("At risk")),
-    ("breached", "exclamation-octagon", _("Breached")),
-    ("waiting", "pause-circle", _("Waiting on customer")),
-    ("", "list-ul", _("All")),
+    ("mine", "person-check", gettext_lazy("My requests")),
+    ("team", "people", gettext_lazy("Team queue")),
+    ("unassigned", "inbox", pgettext_lazy("service queue", "Unassigned")),
+    ("at_risk", "hourglass-split", gettext_lazy("At risk")),
+    ("breached", "exclamation-octagon", gettext_lazy("Breached")),
+    ("waiting", "pause-circle", gettext_lazy("Waiting on customer")),
+    ("", "list-ul", gettext_lazy("All")),
 ]
 
 
@@ -55,7 +57,8 @@ def request_list(request: AuthedRequest) -> HttpResponse:
     )
     filters = RequestFilterForm(request.GET or None, actor=request.user)
     found = selectors.request_list(actor=request.user, filters=filters.selector_filters(queue))
-    ordering = ("next_due_at", "id") if queue else ("-received_at", "-id")
+    # A queue is worked in order of SLA due time; requests without a running clock come last.
+    ordering = (F("next_due_at").asc(nulls_last=True), "id") if queue else ("-received_at", "-id")
     table = RequestTable(found.order_by(*ordering))
     RequestConfig(
         request, paginate={"per_page": PAGE_SIZE, "paginator_class": CappedPaginator}

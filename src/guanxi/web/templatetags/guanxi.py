@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -18,6 +19,17 @@ def isotime(value: str | datetime | None) -> str:
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def duration(minutes: float | int | None) -> str:
+    """Working minutes as "45 min" or "4 h 05 min" (in the reader's language)."""
+    if minutes is None:
+        return ""
+    total = round(float(minutes))
+    if total < 60:
+        return _("%(minutes)s min") % {"minutes": total}
+    return _("%(hours)s h %(minutes)02d min") % {"hours": total // 60, "minutes": total % 60}
 
 
 @register.filter
