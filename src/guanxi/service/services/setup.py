@@ -234,15 +234,19 @@ def sla_policy_save(
 ) -> SlaPolicy:
     """Create or change a policy; requests logged afterwards use it (running clocks keep theirs)."""
     _require_manager(actor)
+    missing = {}
     if policy is None:
         missing = {
             field: [_("This field is required.")]
             for field in ("name", "first_response_minutes", "resolution_minutes")
             if values.get(field) in (None, "")
         }
-        if missing:
-            raise ValidationError(missing)
-    cleaned = _clean_policy(values)
+    try:
+        cleaned = _clean_policy({k: v for k, v in values.items() if k not in missing})
+    except ValidationError as error:
+        raise ValidationError({**missing, **error.message_dict}) from None
+    if missing:
+        raise ValidationError(missing)
     before = snapshot(policy) if policy else None
     policy = policy or SlaPolicy()
     for field, value in cleaned.items():
