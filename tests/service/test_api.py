@@ -99,10 +99,10 @@ class TestCreate:
         assert response.json()["errors"] == [{"field": "summary", "message": "此字段为必填项。"}]
 
     def test_an_executive_cannot_log_requests(self, people: People, book: Book) -> None:
-        response = post(
-            bearer_for(people.executive), URL, {"type": "inquiry", "summary": "x", "customer": 1}
-        )
+        body = {"type": "inquiry", "summary": "x", "customer": book.east.pk}
+        response = post(bearer_for(people.executive), URL, body)
         assert response.status_code == 403
+        assert response.json()["detail"] == "You do not have permission to do this."
 
 
 class TestScope:
