@@ -291,6 +291,7 @@ class ServiceRequest(TimestampedModel):
             models.Index(fields=["channel", "id"], name="sr_channel_idx"),
             models.Index(fields=["handled_at"], name="sr_handled_idx"),
             models.Index(fields=["escalate_at"], name="sr_escalate_idx"),
+            models.Index(fields=["next_due_at", "id"], name="sr_due_idx"),
         ]
 
     def __str__(self) -> str:
