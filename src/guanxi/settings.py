@@ -186,6 +186,13 @@ else:
 DEFAULT_FROM_EMAIL = env("MAIL_FROM", "Guanxi CRM <crm@localhost>")
 # Where links in e-mails and calendar feeds point.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A mailbox whose new messages become service requests (polled by the worker every 2 minutes).
+IMAP_HOST = env("IMAP_HOST")
+IMAP_PORT = envint("IMAP_PORT", 993)
+IMAP_SSL = envbool("IMAP_SSL", "1")
+IMAP_USER = env("IMAP_USER")
+IMAP_PASSWORD = env("IMAP_PASSWORD")
+IMAP_FOLDER = env("IMAP_FOLDER", "INBOX")
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -179,13 +179,6 @@ def test_the_queues_and_every_service_page(browser, live_server, desk, language,
         page.goto(f"{live_server.url}{url}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{viewport}.png", full_page=True)
-        if overflow > 0:
-            print(
-                name,
-                page.evaluate("""() => [...document.querySelectorAll('body *')]
-              .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-              .slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""),
-            )
         assert overflow <= 0, f"{name} is {overflow}px too wide"
     assert "生产线停机" in page.locator("#section-service").inner_text()
     context.close()

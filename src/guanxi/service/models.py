@@ -198,6 +198,8 @@ class ServiceRequest(TimestampedModel):
     summary = models.CharField(_("summary"), max_length=200)
     details = models.TextField(_("request"), blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    # The e-mail a request came from (its Message-ID), so a message is never taken twice.
+    email_message_id = models.CharField(max_length=250, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CREATED
     )

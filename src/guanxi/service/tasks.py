@@ -1,8 +1,9 @@
-"""Periodic service jobs: the SLA sweep (warnings, breaches, escalations), every minute."""
+"""Periodic service jobs: the SLA sweep every minute, the service mailbox every 2 minutes."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from guanxi.service.mailbox import poll_mailbox
 from guanxi.service.services import sla_sweep
 
 
@@ -10,3 +11,10 @@ from guanxi.service.services import sla_sweep
 def sweep_service_levels() -> dict[str, int]:
     result = sla_sweep()
     return {"warnings": result.warnings, "breaches": result.breaches, "next": result.next_level}
+
+
+@db_periodic_task(crontab(minute="*/2"))
+def read_service_mailbox() -> dict[str, int]:
+    """New e-mails to the service mailbox become requests (none without GUANXI_IMAP_HOST)."""
+    result = poll_mailbox()
+    return {"created": result.created, "replies": result.replies, "skipped": result.skipped}

@@ -415,6 +415,33 @@ def service_request_comment(
 
 
 @transaction.atomic
+def customer_reply_add(*, request: ServiceRequest, body: str) -> RequestComment:
+    """What the customer wrote back (by e-mail): their comment, and the end of a wait on them."""
+    locked = (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("policy__calendar")
+        .get(pk=request.pk)
+    )
+    now = timezone.now()
+    comment = RequestComment.objects.create(
+        request=locked, kind=RequestComment.Kind.CUSTOMER, body=body, created_at=now
+    )
+    if locked.is_open and locked.paused_at is not None:
+        _resume(locked, None, now)
+        locked.save()
+    if locked.assignee is not None:
+        with in_language_of(locked.assignee):
+            notify(
+                user=locked.assignee,
+                title=_("%(number)s: the customer wrote back") % {"number": locked.number},
+                body=body[:500],
+                url=locked.get_absolute_url(),
+                key=f"sr:{locked.pk}:reply:{comment.pk}",
+            )
+    return comment
+
+
+@transaction.atomic
 def service_request_pause(
     *, actor: User, request: ServiceRequest, note: str = ""
 ) -> ServiceRequest:

@@ -321,7 +321,7 @@ def intake_form_save(*, actor: User, form: IntakeForm | None = None, **values: A
     return form
 
 
-def _match_customer(phone: str, email: str) -> tuple[Customer | None, Contact | None]:
+def match_customer(phone: str, email: str) -> tuple[Customer | None, Contact | None]:
     """A visitor known by phone or e-mail is linked to their customer."""
     for field, value in (("mobile", phone), ("office_phone", phone), ("email", email)):
         if not value:
@@ -358,7 +358,7 @@ def intake_submit(*, form: IntakeForm, values: dict[str, Any], address: str) -> 
         phone = validators.clean_phone(phone)
     except ValidationError as error:
         raise field_error("requester_phone", error.messages[0]) from None
-    customer, contact = _match_customer(phone, email.lower())
+    customer, contact = match_customer(phone, email.lower())
     request = service_request_create(
         actor=None,
         customer=customer,

@@ -77,12 +77,15 @@ def callback_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require(MANAGE)
 def service_setup(request: AuthedRequest) -> HttpResponse:
     lookup = DictionaryLookup()
+    policies = list(selectors.policy_list(actor=request.user))
+    for policy in policies:
+        policy.type_label = lookup.label("service_type", policy.service_type)  # type: ignore[attr-defined]
+        policy.level_label = lookup.label("customer_level", policy.customer_level)  # type: ignore[attr-defined]
     context = {
-        "policies": selectors.policy_list(actor=request.user),
+        "policies": policies,
         "calendars": selectors.calendar_list(actor=request.user),
         "settings": ServiceSettings.load(),
         "intake_forms": IntakeForm.objects.select_related("team"),
-        "lookup": lookup,
     }
     return render(request, "service/setup.html", context)
 
