@@ -13,6 +13,7 @@ from guanxi.service.models import (
     Callback,
     IntakeForm,
     RequestAttachment,
+    RequestComment,
     ServiceRequest,
     SlaPolicy,
 )
@@ -339,3 +340,23 @@ def test_a_new_assignment_is_notified(people: People, book: Book) -> None:
         f"/service/{found.pk}/assign/", {"assignee": people.service_east.pk}
     )
     assert Notification.objects.filter(user=people.service_east).count() == 1
+
+
+def test_the_request_page_runs_few_queries(
+    people: People, book: Book, desk: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    found = ServiceRequest.objects.get(pk=desk["east"])
+    for index, author in enumerate([people.service_east, people.sup_east, people.admin] * 4):
+        RequestAttachment.objects.create(
+            request=found,
+            file=SimpleUploadedFile(f"{index}.txt", b"x"),
+            name=f"{index}.txt",
+            size=1,
+            uploaded_by=author,
+        )
+        RequestComment.objects.create(request=found, body=f"备注 {index}", author=author)
+    client = client_for(people.service_east)
+    client.get(f"/service/{found.pk}/")
+    # The same whatever the number of comments, files and steps (no query per row).
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/service/{found.pk}/").status_code == 200
