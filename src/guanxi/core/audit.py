@@ -66,6 +66,15 @@ def audit_update(
     return _entry(actor, instance, AuditEntry.Action.UPDATE, changes)
 
 
+def audit_saved(
+    *, actor: Any, instance: models.Model, before: dict[str, Any] | None
+) -> AuditEntry | None:
+    """Record a save: a creation when there was nothing ``before``, else the changed fields."""
+    if before is None:
+        return audit_create(actor=actor, instance=instance)
+    return audit_update(actor=actor, instance=instance, before=before)
+
+
 def audit_delete(*, actor: Any, instance: models.Model) -> AuditEntry:
     changes = {name: [value, None] for name, value in snapshot(instance).items()}
     return _entry(actor, instance, AuditEntry.Action.DELETE, changes)

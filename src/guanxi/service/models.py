@@ -2,6 +2,7 @@
 
 import secrets
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,6 +17,11 @@ from guanxi.core.models import TimestampedModel
 from guanxi.customers.models import Contact, Customer
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def score_field(label: Any) -> models.PositiveSmallIntegerField:
+    """A 1–5 answer, empty until given."""
+    return models.PositiveSmallIntegerField(label, null=True, blank=True, validators=SCORE)
 
 
 def default_working_hours() -> list[list[str]]:
@@ -514,15 +520,9 @@ class Callback(TimestampedModel):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
-    attitude = models.PositiveSmallIntegerField(
-        _("service attitude and professionalism"), null=True, blank=True, validators=SCORE
-    )
-    efficiency = models.PositiveSmallIntegerField(
-        _("problem-solving efficiency"), null=True, blank=True, validators=SCORE
-    )
-    information = models.PositiveSmallIntegerField(
-        _("completeness of information"), null=True, blank=True, validators=SCORE
-    )
+    attitude = score_field(_("service attitude and professionalism"))
+    efficiency = score_field(_("problem-solving efficiency"))
+    information = score_field(_("completeness of information"))
     resolved = models.BooleanField(_("problem solved"), null=True, blank=True)
     comment = models.TextField(_("what the customer said"), blank=True)
     score = models.DecimalField(_("score"), max_digits=3, decimal_places=2, null=True, blank=True)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Team, User
 from guanxi.core import validators
-from guanxi.core.audit import audit_create, audit_delete, audit_note, audit_update, snapshot
+from guanxi.core.audit import audit_delete, audit_note, audit_saved, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.ratelimit import RateLimited, within_limit
 from guanxi.core.selectors import DictionaryLookup
@@ -125,10 +125,7 @@ def business_calendar_save(
     calendar.save()
     if calendar.is_default:
         BusinessCalendar.objects.exclude(pk=calendar.pk).update(is_default=False)
-    if before is None:
-        audit_create(actor=actor, instance=calendar)
-    else:
-        audit_update(actor=actor, instance=calendar, before=before)
+    audit_saved(actor=actor, instance=calendar, before=before)
     return calendar
 
 
@@ -267,10 +264,7 @@ def sla_policy_save(
             raise field_error("next_level", _("%(name)s is inactive.") % {"name": next_level})
         policy.next_level = next_level
     policy.save()
-    if before is None:
-        audit_create(actor=actor, instance=policy)
-    else:
-        audit_update(actor=actor, instance=policy, before=before)
+    audit_saved(actor=actor, instance=policy, before=before)
     return policy
 
 
@@ -314,10 +308,7 @@ def intake_form_save(*, actor: User, form: IntakeForm | None = None, **values: A
     if form.team_id is None:
         raise field_error("team", _("This field is required."))
     form.save()
-    if before is None:
-        audit_create(actor=actor, instance=form)
-    else:
-        audit_update(actor=actor, instance=form, before=before)
+    audit_saved(actor=actor, instance=form, before=before)
     return form
 
 
