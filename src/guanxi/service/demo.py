@@ -164,7 +164,7 @@ def generate_service(context: "DemoContext") -> None:
         done.setdefault(escalation.request_id, set()).add((escalation.clock, escalation.level))
     open_ = [request for request in requests if request.is_open]
     for request in open_:
-        sla._set_next(request, done.get(request.pk, set()))
+        sla.schedule_next(request, done.get(request.pk, set()))
     SR.objects.bulk_update(open_, ["escalate_at"], batch_size=2000)
     _satisfaction_from_callbacks(callbacks)
     context.counts["service requests"] = len(requests)
@@ -289,7 +289,7 @@ def _escalations(request: SR, now: datetime) -> list[Escalation]:
         return []
     delay = timedelta(minutes=request.policy.escalate_after_minutes)
     rows = []
-    for clock, warn, due in sla._running(request):
+    for clock, warn, due in sla.running_clocks(request):
         if now >= due:
             if clock == Escalation.Clock.FIRST_RESPONSE:
                 request.first_response_breached = True

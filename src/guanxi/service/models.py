@@ -1,6 +1,7 @@
 """Service requests (服务请求), their SLA clocks, escalations, complaints and callbacks (回访)."""
 
 import secrets
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -322,7 +323,7 @@ class ServiceRequest(TimestampedModel):
             return str(self.contact)
         return self.requester_name
 
-    def sla_state(self, now=None) -> str:  # type: ignore[no-untyped-def]
+    def sla_state(self, now: datetime | None = None) -> str:
         """On track, at risk, breached or paused: the rule that ``sla_state_expression`` keeps."""
         now = now or timezone.now()
         state = self.SlaState

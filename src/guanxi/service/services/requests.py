@@ -136,7 +136,9 @@ def may_see(actor: User, request: ServiceRequest) -> bool:
     return actor.team_id in teams
 
 
-def _lock(actor: User, request: ServiceRequest, perm: str = "service.change_servicerequest"):  # type: ignore[no-untyped-def]
+def _lock(
+    actor: User, request: ServiceRequest, perm: str = "service.change_servicerequest"
+) -> ServiceRequest:
     require_perm(actor, perm)
     require_write(actor)
     locked = (
@@ -344,7 +346,7 @@ def service_request_assign(
     locked.assignee, locked.assigned_at, locked.status = assignee, timezone.now(), S.ASSIGNED
     if assignee.team_id and locked.team_id != assignee.team_id:
         locked.team_id = assignee.team_id
-    sla._set_next(locked)
+    sla.schedule_next(locked)
     locked.version += 1
     locked.save()
     _event(locked, Action.ASSIGNED, actor, before=before, note=str(assignee))
@@ -409,7 +411,7 @@ def service_request_comment(
         _respond(locked, actor, now)
     if locked.is_open and kind == RequestComment.Kind.CUSTOMER:
         _resume(locked, actor, now)
-    sla._set_next(locked)
+    sla.schedule_next(locked)
     locked.save()
     return comment
 
@@ -457,7 +459,7 @@ def service_request_pause(
     # Asking the customer for something is a response.
     _respond(locked, actor, now)
     locked.paused_at = now
-    sla._set_next(locked)
+    sla.schedule_next(locked)
     locked.version += 1
     locked.save()
     _event(locked, Action.PAUSED, actor, before=locked.status, note=validators.clean_text(note))
@@ -499,7 +501,7 @@ def service_request_handle(*, actor: User, request: ServiceRequest, result: str)
     start = locked.resolution_started_at or locked.received_at
     worked = sla.working_minutes(locked, start, now) or 0
     locked.resolution_minutes = max(0, worked - locked.paused_seconds // 60)
-    sla._set_next(locked)
+    sla.schedule_next(locked)
     locked.version += 1
     locked.save()
     _event(locked, Action.HANDLED, actor, before=before, note=text)

@@ -94,10 +94,10 @@ def refresh_clock(request: ServiceRequest) -> None:
         request.resolution_warn_at = calendar.add(
             start, target * policy.warn_percent // 100 + request.paused_seconds
         )
-    _set_next(request)
+    schedule_next(request)
 
 
-def _running(request: ServiceRequest) -> list[tuple[str, datetime, datetime]]:
+def running_clocks(request: ServiceRequest) -> list[tuple[str, datetime, datetime]]:
     """The clocks that are ticking now: (clock, warning time, due time)."""
     if not request.is_open or request.paused_at is not None or request.policy_id is None:
         return []
@@ -113,9 +113,9 @@ def _running(request: ServiceRequest) -> list[tuple[str, datetime, datetime]]:
     return clocks
 
 
-def _set_next(request: ServiceRequest, done: set[tuple[str, int]] | None = None) -> None:
+def schedule_next(request: ServiceRequest, done: set[tuple[str, int]] | None = None) -> None:
     """The due time queues sort by, and when the escalation sweep must look next."""
-    clocks = _running(request)
+    clocks = running_clocks(request)
     if not clocks:
         request.next_due_at = request.next_warn_at = request.escalate_at = None
         return
@@ -258,7 +258,7 @@ def _sweep_one(request_id: int, now: datetime, result: SweepResult) -> None:
             return  # someone acted on it since the sweep listed it
         done = _done_levels(request)
         delay = timedelta(minutes=request.policy.escalate_after_minutes if request.policy else 0)
-        for clock, warn, due in _running(request):
+        for clock, warn, due in running_clocks(request):
             if now >= due:
                 if clock == Clock.FIRST_RESPONSE:
                     request.first_response_breached = True
@@ -282,7 +282,7 @@ def _sweep_one(request_id: int, now: datetime, result: SweepResult) -> None:
                 if _escalate(request, clock, Level.WARNING, due, now):
                     result.warnings += 1
                 done.add((clock, Level.WARNING))
-        _set_next(request, done)
+        schedule_next(request, done)
         request.save(
             update_fields=[
                 "first_response_breached",
