@@ -130,10 +130,17 @@ def generate(count: int, rng: random.Random) -> float:
 
 
 def sweep_timings() -> dict[str, Any]:
-    """The sweep catching up on the generated backlog, with nothing due, then with 1,000
-    requests whose warning time has just come."""
+    """The sweep draining the generated backlog (every open request past its warning or due
+    time, told for the first time), with nothing due, then with up to 1,000 requests whose
+    warning time has just come."""
     began = time.perf_counter()
-    backlog = sla.sla_sweep()
+    backlog_steps = 0
+    while True:  # each run takes at most 5,000 requests, as the minute job does
+        swept = sla.sla_sweep()
+        steps = swept.warnings + swept.breaches + swept.next_level
+        if not steps:
+            break
+        backlog_steps += steps
     backlog_s = time.perf_counter() - began
     began = time.perf_counter()
     sla.sla_sweep()
@@ -159,7 +166,7 @@ def sweep_timings() -> dict[str, Any]:
     again_ms = (time.perf_counter() - began) * 1000
     return {
         "sweep_backlog_s": round(backlog_s, 2),
-        "sweep_backlog_steps": backlog.warnings + backlog.breaches + backlog.next_level,
+        "sweep_backlog_steps": backlog_steps,
         "sweep_nothing_due_ms": round(idle_ms, 1),
         "sweep_due_requests": len(due),
         "sweep_due_s": round(busy_s, 2),

@@ -6,6 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 
 from tests.conftest import People, bearer_for
 
@@ -24,6 +25,12 @@ def post(client: Any, url: str, body: Any) -> Any:
 
 def patch(client: Any, url: str, body: Any) -> Any:
     return client.patch(url, json.dumps(body), content_type="application/json")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Dashboards are cached a minute, and ids repeat between tests on SQLite."""
+    cache.clear()
 
 
 @pytest.fixture

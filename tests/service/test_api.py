@@ -380,3 +380,64 @@ def test_customers_served_and_the_complaint_rate(people: People, book: Book, clo
     assert (figures["total"], figures["complaints"], figures["customers_served"]) == (2, 1, 2)
     assert figures["complaint_rate"] == 50.0
     assert Customer.objects.count() == 3
+
+
+def test_the_dashboard_figures_on_a_known_week(people: People, book: Book, clock: Any) -> None:
+    desk = bearer_for(people.service_east)
+    inquiry = log_request(people, book.east.pk, assignee=people.service_east.pk)
+    complaint = log_request(people, book.east.pk, type="complaint", assignee=people.service_east.pk)
+    log_request(people, book.east.pk, type="suggestion")  # still open
+    clock.move_to(at(2026, 9, 1, 10, 30))
+    flow(desk, inquiry["id"], "handle", {"result": "答复了"})  # 30 minutes, in time
+    flow(desk, inquiry["id"], "feedback", {"satisfaction": 4})
+    clock.move_to(at(2026, 9, 5, 10, 0))  # four days on: both complaint clocks breached
+    flow(desk, complaint["id"], "handle", {"result": "补发"})
+    flow(desk, complaint["id"], "feedback", {"satisfaction": 2})  # back to handling
+    flow(desk, complaint["id"], "handle", {"result": "退款"})
+    flow(desk, complaint["id"], "feedback", {"satisfaction": 5})
+    figures = (
+        bearer_for(people.admin)
+        .get("/api/v1/service/dashboard?start=2026-09-01&end=2026-09-30")
+        .json()
+    )
+    assert {
+        key: figures[key]
+        for key in (
+            "total",
+            "open",
+            "closed",
+            "sla_attainment",
+            "resolution_rate",
+            "reopen_rate",
+            "avg_satisfaction",
+            "rated",
+            "complaints",
+            "customers_served",
+            "complaint_rate",
+            "avg_first_response_minutes",
+        )
+    } == {
+        "total": 3,
+        "open": 1,
+        "closed": 2,
+        "sla_attainment": 50.0,  # the complaint breached
+        "resolution_rate": 66.7,
+        "reopen_rate": 50.0,
+        "avg_satisfaction": 4.5,  # the last score of each
+        "rated": 2,
+        "complaints": 1,
+        "customers_served": 1,
+        "complaint_rate": 100.0,
+        "avg_first_response_minutes": 2895.0,  # 30 and 5,760 (four days round the clock)
+    }
+    assert figures["by_month"] == [
+        {"month": "2026-09", "type": "complaint", "count": 1},
+        {"month": "2026-09", "type": "inquiry", "count": 1},
+        {"month": "2026-09", "type": "suggestion", "count": 1},
+    ]
+    assert figures["sla_by_month"] == [{"month": "2026-09", "attainment": 50.0}]
+    assert figures["by_channel"] == [{"channel": "hotline", "count": 3}]
+    assert figures["satisfaction_scores"] == [
+        {"satisfaction": 4, "count": 1},
+        {"satisfaction": 5, "count": 1},
+    ]

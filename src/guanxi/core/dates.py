@@ -37,6 +37,17 @@ class Period:
         return day_start(self.end + timedelta(days=1))
 
 
+def months_of(period: Period) -> list[Period]:
+    """The calendar months that ``period`` touches, each cut to the period."""
+    months = []
+    start = period.start
+    while start <= period.end:
+        following = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+        months.append(Period(start, min(period.end, following - timedelta(days=1))))
+        start = following
+    return months
+
+
 # The periods dashboards offer, by the key in their ``?period=`` parameter.
 PERIOD_CHOICES = [
     ("month", _("This month")),

@@ -301,6 +301,23 @@ class ServiceRequest(TimestampedModel):
             models.Index(fields=["handled_at"], name="sr_handled_idx"),
             models.Index(fields=["escalate_at"], name="sr_escalate_idx"),
             models.Index(fields=["next_due_at", "id"], name="sr_due_idx"),
+            # The open requests only, with every column the queues and their counts read, so
+            # PostgreSQL answers them from this small index alone.
+            models.Index(
+                fields=["team", "assignee", "next_due_at"],
+                include=[
+                    "id",
+                    "status",
+                    "customer",
+                    "created_by",
+                    "next_warn_at",
+                    "paused_at",
+                    "first_response_breached",
+                    "resolution_breached",
+                ],
+                condition=models.Q(status__in=["created", "assigned"]),
+                name="sr_open_queue_idx",
+            ),
         ]
 
     def __str__(self) -> str:
