@@ -299,7 +299,12 @@ class ServiceRequest(TimestampedModel):
             models.Index(fields=["priority", "id"], name="sr_priority_idx"),
             models.Index(fields=["channel", "id"], name="sr_channel_idx"),
             models.Index(fields=["handled_at"], name="sr_handled_idx"),
-            models.Index(fields=["escalate_at"], name="sr_escalate_idx"),
+            # What the sweep reads every minute: only open requests have a next check.
+            models.Index(
+                fields=["escalate_at"],
+                condition=models.Q(status__in=["created", "assigned"], paused_at__isnull=True),
+                name="sr_escalate_idx",
+            ),
             models.Index(fields=["next_due_at", "id"], name="sr_due_idx"),
             # The open requests only, with every column the queues and their counts read, so
             # PostgreSQL answers them from this small index alone.
