@@ -441,3 +441,10 @@ def test_the_dashboard_figures_on_a_known_week(people: People, book: Book, clock
         {"satisfaction": 4, "count": 1},
         {"satisfaction": 5, "count": 1},
     ]
+
+
+def test_list_filters_refuse_unknown_values(people: People) -> None:
+    response = bearer_for(people.service_east).get(f"{URL}?sla_state=late&queue=everything")
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"sla_state", "queue"}

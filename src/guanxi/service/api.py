@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -25,6 +25,7 @@ from guanxi.service.models import (
     BusinessCalendar,
     CalendarDay,
     Callback,
+    Priority,
     RequestComment,
     ServiceRequest,
     SlaPolicy,
@@ -146,16 +147,19 @@ class RequestPatch(Schema):
     review: str | None = None
 
 
+Queue = Literal["mine", "team", "unassigned", "breached", "at_risk", "waiting"]
+
+
 class RequestQuery(Schema):
     q: str = ""
-    status: str = ""
+    status: ServiceRequest.Status | None = None
     type: str = ""
-    priority: str = ""
-    channel: str = ""
+    priority: Priority | None = None
+    channel: ServiceRequest.Channel | None = None
     assignee: int | None = None
     customer: int | None = None
-    sla_state: str = ""
-    queue: str = Field("", description="mine, team, unassigned, breached, at_risk or waiting")
+    sla_state: ServiceRequest.SlaState | None = None
+    queue: Queue | None = None
     received_from: date | None = None
     received_to: date | None = None
     ordering: str | None = None
@@ -245,9 +249,21 @@ def _request_values(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
 @router.get("/service-requests", response=list[RequestOut], summary="List service requests")
 @paginate(CappedPageNumberPagination)
 def request_list(request: HttpRequest, filters: Query[RequestQuery]) -> Any:
-    values = filters.dict(exclude={"ordering", "type"})
     found = selectors.request_list(
-        actor=_actor(request), filters=RequestFilters(service_type=filters.type, **values)
+        actor=_actor(request),
+        filters=RequestFilters(
+            q=filters.q,
+            status=filters.status or "",
+            service_type=filters.type,
+            priority=filters.priority or "",
+            channel=filters.channel or "",
+            assignee=filters.assignee,
+            customer=filters.customer,
+            sla_state=filters.sla_state or "",
+            queue=filters.queue or "",
+            received_from=filters.received_from,
+            received_to=filters.received_to,
+        ),
     )
     return apply_ordering(
         found,
