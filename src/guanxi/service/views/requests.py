@@ -69,6 +69,8 @@ def request_list(request: AuthedRequest) -> HttpResponse:
         "table": table,
         "queue": queue,
         "tabs": [(key, icon, label, counts.get(key)) for key, icon, label in QUEUE_TABS],
+        # On a phone the filters stay folded unless some are in use.
+        "filtering": any(request.GET.get(name) for name in filters.fields),
     }
     return render(request, "service/request_list.html", context)
 
