@@ -360,3 +360,14 @@ def test_the_request_page_runs_few_queries(
     # The same whatever the number of comments, files and steps (no query per row).
     with django_assert_max_num_queries(20):
         assert client.get(f"/service/{found.pk}/").status_code == 200
+
+
+def test_the_home_page_shows_the_desk_to_who_works_it(people: People, book: Book) -> None:
+    service_request_create(
+        actor=people.service_east, customer=book.east, service_type="inquiry", summary="咨询"
+    )
+    page = client_for(people.service_east).get("/").content.decode()
+    assert 'id="home-service"' in page
+    assert "?queue=unassigned" in page
+    executive = client_for(people.executive).get("/").content.decode()
+    assert 'id="home-service"' not in executive

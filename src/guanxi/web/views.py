@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from guanxi.accounts import selectors as account_selectors
 from guanxi.accounts.services import user_set_language
 from guanxi.core.roles import data_scope
+from guanxi.service import selectors as service_selectors
 from guanxi.web.utils import AuthedRequest, require
 
 
@@ -25,6 +26,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         else []
     )
     context = {"scope": data_scope(user), "teammates": teammates}
+    if user.has_perm("service.change_servicerequest"):
+        # Who works the service desk lands on what needs doing there.
+        context["service_queues"] = service_selectors.queue_counts(actor=user)
     return render(request, "web/home.html", context)
 
 
