@@ -318,3 +318,28 @@ def test_received_in_the_future_is_refused(people: People, book: Book, clock: An
     assert response.json()["errors"] == [
         {"field": "received_at", "message": "A request cannot be received in the future."}
     ]
+
+
+def test_the_dashboard_period_is_bounded(people: People) -> None:
+    response = bearer_for(people.admin).get(
+        "/api/v1/service/dashboard?start=0001-01-01&end=9999-12-31"
+    )
+    assert response.json()["errors"] == [
+        {"field": "start", "message": "Choose a period of at most five years."}
+    ]
+
+
+def test_requests_from_long_ago_are_refused(people: People, book: Book, clock: Any) -> None:
+    response = post(
+        bearer_for(people.service_east),
+        "/api/v1/service-requests",
+        {
+            "type": "inquiry",
+            "summary": "x",
+            "customer": book.east.pk,
+            "received_at": "2024-01-01T09:00:00+08:00",
+        },
+    )
+    assert response.json()["errors"] == [
+        {"field": "received_at", "message": "Log requests received within the last year."}
+    ]

@@ -164,6 +164,16 @@ def register_handlers(api: Any) -> None:
     def on_missing(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
         return problem(404, _("Not found."), kind="not-found")
 
+    @api.exception_handler(OverflowError)
+    def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # A number beyond what the database stores (an id of 30 digits): nothing can match it.
+        return problem(
+            422,
+            _("The data you sent is not valid."),
+            _("A number in the request is too large."),
+            kind="validation",
+        )
+
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return problem(exc.status_code, exc.message, kind="http")

@@ -12,10 +12,13 @@ from ninja.pagination import PaginationBase
 
 from guanxi.core.errors import field_error
 
+# Beyond this a page's offset would not fit the database's integers (and no one pages so far).
+MAX_PAGE = 1_000_000
+
 
 class PageNumberPagination(PaginationBase):
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number, from 1.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
         page_size: int = Field(
             settings.API_PAGE_SIZE,
             ge=1,

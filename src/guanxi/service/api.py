@@ -694,6 +694,10 @@ def calendar_day_delete(request: HttpRequest, calendar_id: int, day: date) -> St
 # --- Dashboard ------------------------------------------------------------------------------
 
 
+# A month is three counts in the dashboard's query: five years is plenty for one screen.
+MAX_DASHBOARD_DAYS = 5 * 366
+
+
 class DashboardQuery(Schema):
     start: date | None = None
     end: date | None = None
@@ -710,4 +714,6 @@ def dashboard(request: HttpRequest, query: Query[DashboardQuery]) -> dict[str, A
     period = Period(query.start or date(today.year, 1, 1), query.end or today)
     if period.end < period.start:
         raise field_error("end", _("The end comes before the start."))
+    if (period.end - period.start).days > MAX_DASHBOARD_DAYS:
+        raise field_error("start", _("Choose a period of at most five years."))
     return selectors.dashboard_cached(actor=_actor(request), period=period)

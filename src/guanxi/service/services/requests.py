@@ -80,6 +80,8 @@ def _received_at(value: Any) -> datetime:
         value = timezone.make_aware(value)
     if value > timezone.now() + timedelta(minutes=5):
         raise ValidationError(_("A request cannot be received in the future."))
+    if value < timezone.now() - timedelta(days=366):
+        raise ValidationError(_("Log requests received within the last year."))
     return value
 
 

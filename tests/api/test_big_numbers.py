@@ -1,0 +1,32 @@
+"""Numbers too large for the database are bad input (422), not a server error."""
+
+import pytest
+from django.db import connection
+
+from tests.conftest import People, bearer_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/service-requests?customer=99999999999999999999",
+        "/api/v1/opportunities?assignee=99999999999999999999",
+        "/api/v1/customers?account_manager=99999999999999999999",
+    ],
+)
+def test_an_id_too_large_is_bad_input(url: str, people: People) -> None:
+    response = bearer_for(people.admin).get(url)
+    if connection.vendor == "sqlite":  # SQLite's driver refuses the number
+        assert response.status_code == 422
+        assert response.json()["detail"] == "A number in the request is too large."
+    else:  # PostgreSQL compares it as a numeric: nothing matches
+        assert response.status_code == 200
+        assert response.json()["items"] == []
+
+
+def test_a_page_too_far_is_bad_input(people: People) -> None:
+    response = bearer_for(people.admin).get("/api/v1/service-requests?page=99999999999")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "page"
