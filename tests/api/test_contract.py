@@ -5,10 +5,13 @@ the schema — for every service endpoint, sent through the WSGI app as an admin
 call them all). Each must be answered with a status below 500.
 """
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from guanxi.accounts.services import api_token_create
@@ -20,7 +23,20 @@ SERVICE_PATHS = r"^/api/v1/(service|sla-policies|business-calendars|callbacks)"
 pytestmark = pytest.mark.django_db
 
 
-def test_no_generated_request_gets_a_server_error(people: People, book: Book) -> None:
+@pytest.fixture
+def keep_connection() -> Iterator[None]:
+    """Calls straight into the WSGI app must not close the test's database connection at the
+    end of each request (Django's own test client holds these signals off the same way)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_no_generated_request_gets_a_server_error(
+    people: People, book: Book, keep_connection: None
+) -> None:
     # Schemathesis's own pytest plugin does not run under pytest 9: drive Hypothesis directly.
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
         path_regex=SERVICE_PATHS
