@@ -343,3 +343,14 @@ def test_requests_from_long_ago_are_refused(people: People, book: Book, clock: A
     assert response.json()["errors"] == [
         {"field": "received_at", "message": "Log requests received within the last year."}
     ]
+
+
+def test_a_time_limit_beyond_a_year_is_refused(people: People) -> None:
+    response = post(
+        bearer_for(people.admin),
+        "/api/v1/sla-policies",
+        {"name": "x", "first_response_minutes": 100, "resolution_minutes": 2147483648},
+    )
+    assert response.json()["errors"] == [
+        {"field": "resolution_minutes", "message": "At most 527,040 minutes (a year)."}
+    ]

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
@@ -171,6 +172,16 @@ def register_handlers(api: Any) -> None:
             422,
             _("The data you sent is not valid."),
             _("A number in the request is too large."),
+            kind="validation",
+        )
+
+    @api.exception_handler(DataError)
+    def on_out_of_range(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # A value the database column cannot hold (PostgreSQL: "integer out of range").
+        return problem(
+            422,
+            _("The data you sent is not valid."),
+            _("A value in the request is out of range."),
             kind="validation",
         )
 

@@ -29,6 +29,8 @@ from guanxi.service.models import (
 )
 
 MANAGE = "service.manage_service"
+# The longest time limit or escalation delay a policy may set: a year, in minutes.
+MAX_MINUTES = 366 * 24 * 60
 # A visitor (by IP address) may send this many requests per form in RATE_WINDOW seconds.
 RATE_LIMIT = 5
 RATE_WINDOW = 3600
@@ -172,6 +174,8 @@ def _clean_policy(values: dict[str, Any]) -> dict[str, Any]:
     def minutes(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValidationError(_("Enter a whole number of minutes, at least 1."))
+        if value > MAX_MINUTES:
+            raise ValidationError(_("At most 527,040 minutes (a year)."))
         return value
 
     def percent(value: Any) -> int:
