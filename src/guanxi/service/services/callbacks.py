@@ -15,16 +15,10 @@ from guanxi.core.audit import audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.customers.models import Customer
 from guanxi.service.models import Callback, mean_score
-from guanxi.service.services.requests import may_see
+from guanxi.service.services.requests import clean_score, may_see
 
 # The customer's satisfaction is the mean callback score of this many days.
 SATISFACTION_WINDOW = timedelta(days=365)
-
-
-def _score(field: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise field_error(field, _("Give a whole number from 1 to 5."))
-    return value
 
 
 def satisfaction_code(average: float) -> str:
@@ -84,7 +78,7 @@ def callback_complete(
     answers = {"attitude": attitude, "efficiency": efficiency, "information": information}
     for field, value in answers.items():
         try:
-            setattr(locked, field, _score(field, value))
+            setattr(locked, field, clean_score(field, value))
         except ValidationError as error:  # every field's problem at once
             errors.update(error.message_dict)
     if errors:

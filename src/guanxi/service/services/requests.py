@@ -85,6 +85,13 @@ def _received_at(value: Any) -> datetime:
     return value
 
 
+def clean_score(field: str, value: Any) -> int:
+    """A 1–5 answer: the customer's satisfaction, the callback's questions."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise field_error(field, _("Give a whole number from 1 to 5."))
+    return value
+
+
 def clean_request(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """Every given field cleaned; all the errors at once, keyed by field."""
     lookup = DictionaryLookup()
@@ -526,12 +533,7 @@ def service_request_feedback(
             _("Feedback is given on a handled request (this one is %(status)s).")
             % {"status": locked.get_status_display()},
         )
-    if (
-        isinstance(satisfaction, bool)
-        or not isinstance(satisfaction, int)
-        or not (1 <= satisfaction <= 5)
-    ):
-        raise field_error("satisfaction", _("Give a whole number from 1 to 5."))
+    clean_score("satisfaction", satisfaction)
     now = timezone.now()
     locked.satisfaction, locked.feedback_at = satisfaction, now
     locked.feedback_note = validators.clean_text(note)
