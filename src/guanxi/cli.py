@@ -298,6 +298,51 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # --- parser ---------------------------------------------------------------------------------
 
 
+def cmd_analytics_clv(args: argparse.Namespace) -> int:
+    """Fit BG/NBD and Gamma-Gamma on a transactions file; needs no database."""
+    from guanxi.analytics.clv import FitError, clv_report
+    from guanxi.analytics.transactions import TransactionFileError, parse_day, read_transactions
+
+    try:
+        calibration_end = parse_day(args.calibration_end)
+    except ValueError:
+        return _fail(f"--calibration-end {args.calibration_end!r} is not a date (YYYY-MM-DD)")
+    if args.horizon_weeks <= 0:
+        return _fail("--horizon-weeks must be more than 0")
+    if not 0 <= args.discount_rate < 1:
+        return _fail("--discount-rate is a monthly rate from 0 to below 1 (e.g. 0.01)")
+    try:
+        data = read_transactions(
+            args.transactions,
+            customer_col=args.customer_col,
+            date_col=args.date_col,
+            amount_col=args.amount_col,
+        )
+        report = clv_report(
+            data.customer_ids,
+            data.days,
+            data.amounts,
+            calibration_end=calibration_end,
+            horizon_weeks=args.horizon_weeks,
+            monthly_discount_rate=args.discount_rate,
+        )
+    except (TransactionFileError, FitError) as error:
+        return _fail(str(error))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    fit, spend = report["bgnbd"], report["gamma_gamma"]
+    print(
+        f"BG/NBD r={fit['r']:.3f} alpha={fit['alpha']:.3f} a={fit['a']:.3f} b={fit['b']:.3f} "
+        f"log-likelihood={fit['loglik']:.1f}"
+    )
+    print(f"Gamma-Gamma p={spend['p']:.3f} q={spend['q']:.3f} gamma={spend['gamma']:.3f}")
+    customers = report["customers"]
+    total = sum(row["clv"] for row in customers)
+    print(f"{len(customers)} customers, total CLV {total:,.2f} over {args.horizon_weeks:g} weeks")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="guanxi",
@@ -305,7 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler: Callable[[argparse.Namespace], int], help: str) -> Any:
+    def add(name: str, handler: Callable[[argparse.Namespace], int] | None, help: str) -> Any:
         command = commands.add_parser(name, help=help, description=help)
         command.set_defaults(handler=handler)
         return command
@@ -386,6 +431,27 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--user", help="act as this user (default: the first administrator)")
     exporter.add_argument("--json", action="store_true", help="print the row count as JSON")
 
+    analytics = add("analytics", None, "Analytics: CLV on a file, refresh the stored scores.")
+    analytics_commands = analytics.add_subparsers(
+        dest="analytics_command", required=True, metavar="ANALYTICS_COMMAND"
+    )
+    clv = analytics_commands.add_parser(
+        "clv",
+        help="Fit BG/NBD and Gamma-Gamma on a transactions file (no database).",
+        description="Fit BG/NBD and Gamma-Gamma on a transactions file (no database).",
+    )
+    clv.set_defaults(handler=cmd_analytics_clv, needs_django=False)
+    clv.add_argument("--transactions", required=True, metavar="FILE.csv")
+    clv.add_argument("--customer-col", required=True, metavar="C")
+    clv.add_argument("--date-col", required=True, metavar="D", help="YYYY-MM-DD or YYYYMMDD")
+    clv.add_argument("--amount-col", required=True, metavar="A")
+    clv.add_argument("--calibration-end", required=True, metavar="YYYY-MM-DD")
+    clv.add_argument("--horizon-weeks", type=float, default=39, help="default 39")
+    clv.add_argument(
+        "--discount-rate", type=float, default=0.01, help="monthly discount rate (default 0.01)"
+    )
+    clv.add_argument("--json", action="store_true", help="print the fit and customers as JSON")
+
     check = add("check", cmd_check, "Check the configuration, database, queue and worker.")
     check.add_argument("--deploy", action="store_true", help="also run Django's deployment checks")
     check.add_argument("--json", action="store_true", help="print the report on one line")
@@ -394,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command != "serve":
+    if args.command != "serve" and getattr(args, "needs_django", True):
         _setup_django()
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.core.management.base import CommandError, SystemCheckError
