@@ -343,6 +343,27 @@ def cmd_analytics_clv(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analytics_refresh(args: argparse.Namespace) -> int:
+    """Run the nightly analytics now."""
+    from guanxi.analytics.tasks import run_nightly
+
+    result = run_nightly()
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(_summary({key.replace("_", " "): value for key, value in result.items()}))
+    return 0
+
+
+def cmd_analytics_churn_scan(args: argparse.Namespace) -> int:
+    from guanxi.analytics.services import churn_scan
+
+    result = churn_scan()
+    counts = {"opened": result.opened, "recovered": result.recovered, "won_back": result.won_back}
+    print(json.dumps(counts) if args.json else _summary(counts))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="guanxi",
@@ -451,6 +472,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--discount-rate", type=float, default=0.01, help="monthly discount rate (default 0.01)"
     )
     clv.add_argument("--json", action="store_true", help="print the fit and customers as JSON")
+
+    refresh = analytics_commands.add_parser(
+        "refresh",
+        help="Run the nightly analytics now: churn warnings, scores, plans, KPI figures.",
+        description="Run the nightly analytics now: churn warnings, scores, plans, KPI figures.",
+    )
+    refresh.set_defaults(handler=cmd_analytics_refresh)
+    refresh.add_argument("--json", action="store_true", help="print the figures as JSON")
+    scan = analytics_commands.add_parser(
+        "churn-scan",
+        help="Open churn warnings for silent customers and close ended ones.",
+        description="Open churn warnings for silent customers and close ended ones.",
+    )
+    scan.set_defaults(handler=cmd_analytics_churn_scan)
+    scan.add_argument("--json", action="store_true", help="print the counts as JSON")
 
     check = add("check", cmd_check, "Check the configuration, database, queue and worker.")
     check.add_argument("--deploy", action="store_true", help="also run Django's deployment checks")

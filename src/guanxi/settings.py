@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "guanxi.orders",
     "guanxi.sales",
     "guanxi.service",
+    "guanxi.analytics",
     "guanxi.transfer",
     "guanxi.web",
 ]

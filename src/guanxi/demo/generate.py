@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from guanxi.accounts.demo import generate_people
+from guanxi.analytics.demo import generate_analytics
 from guanxi.catalog.demo import generate_catalog
 from guanxi.customers.demo import generate_customers
 from guanxi.sales.demo import generate_pipeline
@@ -33,6 +34,7 @@ STEPS: list[Step] = [
     generate_customers,
     generate_pipeline,
     generate_service,
+    generate_analytics,
 ]
 
 

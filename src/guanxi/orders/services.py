@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.analytics.services.churn import churn_order_placed
 from guanxi.catalog.models import Product
 from guanxi.catalog.services import to_decimal
 from guanxi.core.audit import audit_create, audit_update, snapshot
@@ -132,6 +133,7 @@ def order_create(
         line.order = order
     OrderLine.objects.bulk_create(built)
     audit_create(actor=actor, instance=order)
+    churn_order_placed(order)
     return order
 
 
@@ -186,4 +188,5 @@ def order_update(
         order.total = sum((line.amount for line in built), Decimal(0))
     order.save()
     audit_update(actor=actor, instance=order, before=before)
+    churn_order_placed(order)
     return order

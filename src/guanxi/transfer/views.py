@@ -1,20 +1,15 @@
 """Import and export pages."""
 
-import os
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.transfer import selectors, services
 from guanxi.transfer.forms import ImportForm
 from guanxi.transfer.kinds import KINDS
-from guanxi.transfer.writers import csv_lines, write_file
+from guanxi.transfer.writers import csv_lines, download
 from guanxi.web.utils import AuthedRequest, require, run_service
 
 
@@ -76,22 +71,4 @@ def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
         return redirect("home")
     services.check_export(request.user, chosen)
     header, rows = chosen.export(request.user, request.GET)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if request.GET.get("format") == "xlsx":
-        # openpyxl's write-only mode streams rows to a temporary file, not to memory.
-        descriptor, name = tempfile.mkstemp(suffix=".xlsx")
-        os.close(descriptor)
-        path = Path(name)
-        write_file(path, header, rows)
-        response = FileResponse(
-            path.open("rb"),
-            as_attachment=True,
-            filename=f"{kind}-{stamp}.xlsx",
-        )
-        path.unlink()
-        return response
-    streaming = StreamingHttpResponse(
-        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
-    )
-    streaming["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.csv"'
-    return streaming
+    return download(kind, header, rows, request.GET.get("format", "csv"))

@@ -1,12 +1,16 @@
 """Writing exports: CSV (UTF-8 with BOM, so Excel opens Chinese correctly) or XLSX, streamed."""
 
 import csv
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 
 
@@ -50,3 +54,24 @@ def write_file(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
             writer.writerow([_plain(v) for v in row])
             count += 1
     return count
+
+
+def download(stem: str, header: list[str], rows: Iterable[list[Any]], fmt: str) -> HttpResponseBase:
+    """A table as an attachment: XLSX when ``fmt`` is "xlsx", else CSV streamed as it is read."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        # openpyxl's write-only mode streams rows to a temporary file, not to memory.
+        descriptor, name = tempfile.mkstemp(suffix=".xlsx")
+        os.close(descriptor)
+        path = Path(name)
+        write_file(path, header, rows)
+        response = FileResponse(
+            path.open("rb"), as_attachment=True, filename=f"{stem}-{stamp}.xlsx"
+        )
+        path.unlink()
+        return response
+    streaming = StreamingHttpResponse(
+        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    streaming["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.csv"'
+    return streaming

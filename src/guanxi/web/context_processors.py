@@ -36,6 +36,13 @@ NAVIGATION = [
         {"service-request-", "service-dashboard", "callback-"},
     ),
     ("order-list", _("Orders"), "receipt", "orders.view_order", {"order-"}),
+    (
+        "analytics-dashboard",
+        _("Analytics"),
+        "graph-up",
+        "analytics.view_reports",
+        {"analytics-dashboard", "analytics-report", "analytics-segments", "churn-", "improvement-"},
+    ),
     ("product-list", _("Products"), "box-seam", "catalog.view_product", {"product-"}),
     ("stock-list", _("Stock"), "boxes", "catalog.view_stockitem", {"stock-", "warehouse-"}),
     ("import-list", _("Imports"), "upload", "transfer.import_data", {"import-"}),
@@ -64,6 +71,13 @@ ADMIN_NAVIGATION = [
         "stopwatch",
         "service.manage_service",
         {"service-setup", "service-settings", "sla-policy-", "business-calendar-", "intake-form-"},
+    ),
+    (
+        "analytics-settings",
+        _("Analytics set-up"),
+        "graph-up-arrow",
+        "analytics.refresh_analytics",
+        {"analytics-settings", "analytics-refresh"},
     ),
     ("audit-search", _("Audit trail"), "clock-history", "core.view_auditentry", {"audit-"}),
 ]

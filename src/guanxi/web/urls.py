@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from guanxi.accounts import views as accounts
+from guanxi.analytics import views as analytics
 from guanxi.catalog import views as catalog
 from guanxi.core import views as core
 from guanxi.customers import views as customers
@@ -170,4 +171,19 @@ urlpatterns = [
     path("imports/<int:pk>/", transfer.import_detail, name="import-detail"),
     path("imports/<int:pk>/errors.csv", transfer.import_errors, name="import-errors"),
     path("export/<slug:kind>/", transfer.export, name="export"),
+    path("analytics/", analytics.dashboard, name="analytics-dashboard"),
+    path("analytics/reports/<slug:key>/", analytics.report, name="analytics-report"),
+    path("analytics/segments/", analytics.segments, name="analytics-segments"),
+    path("analytics/churn/", analytics.churn_list, name="churn-list"),
+    path("analytics/churn/<int:pk>/", analytics.churn_detail, name="churn-detail"),
+    path("analytics/plans/", analytics.plan_list, name="improvement-plan-list"),
+    path("analytics/plans/<int:pk>/", analytics.plan_detail, name="improvement-plan-detail"),
+    path(
+        "analytics/plans/<int:pk>/tasks/<int:task_pk>/done/",
+        analytics.task_done,
+        name="improvement-task-done",
+    ),
+    path("analytics/settings/", analytics.analytics_settings, name="analytics-settings"),
+    path("analytics/settings/refresh/", analytics.refresh_now, name="analytics-refresh"),
+    path("customers/<int:pk>/rescore/", analytics.customer_rescore, name="customer-rescore"),
 ]

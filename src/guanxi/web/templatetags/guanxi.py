@@ -40,3 +40,9 @@ def money(value: object) -> str:
     except (InvalidOperation, ValueError):
         return str(value)
     return f"¥{amount:,.2f}"
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> object:
+    """``mapping[key]`` in a template (None when missing)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    name = "guanxi.analytics"
+    verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from guanxi.analytics import profile  # noqa: F401  (scores and churn in the 360 view)

@@ -1,0 +1,62 @@
+"""The churn-reason dictionary and what each role may do in analytics."""
+
+from django.db import migrations
+
+from guanxi.core.migration_helpers import grant_role_permissions
+
+CHURN_REASONS = [
+    ("price", "Price", "价格原因"),
+    ("competitor", "Moved to a competitor", "转向竞争对手"),
+    ("service", "Unhappy with service", "对服务不满意"),
+    ("quality", "Product quality", "产品质量问题"),
+    ("no_demand", "No more demand", "需求消失"),
+    ("closed", "Business closed or merged", "停业或被并购"),
+    ("contact_lost", "Contact person left", "联系人离职"),
+    ("other", "Other", "其他"),
+]
+READ = [
+    "analytics.view_reports",
+    "analytics.view_customerscore",
+    "analytics.view_churnwarning",
+    "analytics.view_retentionmeasure",
+    "analytics.view_improvementplan",
+]
+ROLE_PERMISSIONS = {
+    "sales_supervisor": [*READ, "analytics.manage_churn", "analytics.manage_improvementplan"],
+    "account_manager": [*READ, "analytics.manage_churn"],
+    "service_staff": [*READ, "analytics.manage_improvementplan"],
+    "executive": READ,
+}
+
+
+def seed_churn_reasons(apps, schema_editor):
+    """The churn reasons (also used by browser tests, which empty the tables)."""
+    DictCategory = apps.get_model("core", "DictCategory")
+    DictItem = apps.get_model("core", "DictItem")
+    category, _ = DictCategory.objects.get_or_create(
+        code="churn_reason",
+        defaults={"label_en": "Churn reasons", "label_zh": "流失原因", "order": 95},
+    )
+    for order, (code, label_en, label_zh) in enumerate(CHURN_REASONS, start=1):
+        DictItem.objects.get_or_create(
+            category=category,
+            code=code,
+            defaults={"label_en": label_en, "label_zh": label_zh, "order": order * 10},
+        )
+
+
+def seed(apps, schema_editor):
+    seed_churn_reasons(apps, schema_editor)
+    grant_role_permissions(apps, ROLE_PERMISSIONS, ["analytics"])
+
+
+def unseed(apps, schema_editor):
+    apps.get_model("core", "DictCategory").objects.filter(code="churn_reason").delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("analytics", "0001_initial"),
+        ("service", "0002_seed"),
+    ]
+    operations = [migrations.RunPython(seed, unseed)]

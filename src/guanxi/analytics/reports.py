@@ -1,0 +1,393 @@
+"""The SPEC's four reports (统计报表): contribution, composition, service, churn.
+
+Each report reads in the viewer's data scope, takes the same filters (a year or a period, a
+region, an account manager), and gives a table (a queryset or a list of rows, paginated by the
+page and streamed whole by the export) and the data for its chart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guanxi.accounts.models import User
+from guanxi.analytics.models import ChurnWarning
+from guanxi.analytics.services.scores import PURCHASED
+from guanxi.core.dates import Period
+from guanxi.core.errors import require_perm
+from guanxi.core.selectors import DictionaryLookup
+from guanxi.customers.selectors import visible_customers
+
+
+@dataclass
+class ReportFilters:
+    period: Period
+    region: str = ""
+    manager: int | None = None
+
+    @classmethod
+    def for_year(cls, year: int, **values: Any) -> ReportFilters:
+        return cls(Period(dt.date(year, 1, 1), dt.date(year, 12, 31)), **values)
+
+    def customer_q(self, prefix: str = "") -> Q:
+        """The region and manager filters on a customer reached through ``prefix``."""
+        q = Q()
+        if self.region:
+            q &= Q(**{f"{prefix}region": self.region})
+        if self.manager is not None:
+            q &= Q(**{f"{prefix}account_manager_id": self.manager})
+        return q
+
+
+@dataclass
+class Column:
+    key: str
+    label: str | Promise
+    numeric: bool = False
+
+
+@dataclass
+class ReportResult:
+    rows: Any  # a list of rows, or _Rows: a queryset read a page (or a chunk) at a time
+    chart: dict[str, Any]
+    totals: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    key: str
+    title: str | Promise
+    description: str | Promise
+    permission: str
+    columns: list[Column]
+    run: Callable[[User, ReportFilters], ReportResult]
+
+    def export_rows(self, result: ReportResult) -> Iterable[list[Any]]:
+        rows = (
+            result.rows.iterator(chunk_size=2000)
+            if isinstance(result.rows, QuerySet)
+            else result.rows
+        )
+        for row in rows:
+            yield [_plain(row.get(column.key)) for column in self.columns]
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
+
+
+def _manager_name(row: dict[str, Any], prefix: str) -> str:
+    full = f"{row.get(prefix + 'last_name') or ''}{row.get(prefix + 'first_name') or ''}".strip()
+    return full or row.get(prefix + "username") or ""
+
+
+# --- Customer contribution (贡献分析) -----------------------------------------------------------
+
+
+def contribution(actor: User, f: ReportFilters) -> ReportResult:
+    """Order amount per customer in the period, largest first, with each one's share."""
+    from guanxi.orders.selectors import order_list
+
+    orders = order_list(actor=actor).filter(
+        f.customer_q("customer__"),
+        status__in=PURCHASED,
+        order_date__gte=f.period.start,
+        order_date__lte=f.period.end,
+    )
+    totals = orders.aggregate(amount=Sum("total"), orders=Count("pk"))
+    whole = totals["amount"] or Decimal(0)
+    by_customer = (
+        orders.order_by()
+        .values(
+            "customer_id", "customer__code", "customer__name", "customer__region",
+            "customer__account_manager__username", "customer__account_manager__last_name",
+            "customer__account_manager__first_name",
+        )
+        .annotate(orders=Count("pk"), amount=Sum("total"))
+        .order_by("-amount", "customer_id")
+    )  # fmt: skip
+    lookup = DictionaryLookup()
+    top = [_contribution_row(row, whole, lookup) for row in by_customer[:10]]
+    return ReportResult(
+        rows=_Rows(by_customer, lambda row: _contribution_row(row, whole, lookup)),
+        chart={
+            "categories": [row["name"] for row in top],
+            "amounts": [float(row["amount"]) for row in top],
+            "shares": [row["share"] for row in top],
+        },
+        totals={"amount": whole, "orders": totals["orders"]},
+    )
+
+
+def _contribution_row(row: Any, whole: Decimal, lookup: DictionaryLookup) -> dict:
+    return {
+        "customer_id": row["customer_id"],
+        "code": row["customer__code"],
+        "name": row["customer__name"],
+        "region": lookup.label("region", row["customer__region"]),
+        "manager": _manager_name(row, "customer__account_manager__"),
+        "orders": row["orders"],
+        "amount": row["amount"],
+        "share": round(float(row["amount"] / whole * 100), 2) if whole else 0.0,
+    }
+
+
+class _Rows:
+    """A queryset whose rows are turned into report rows as they are read (pages and export)."""
+
+    def __init__(self, queryset: QuerySet, convert: Callable[[dict], dict]) -> None:
+        self.queryset = queryset
+        self.convert = convert
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        return [self.convert(row) for row in self.queryset[index]]
+
+    def __iter__(self):
+        for row in self.queryset.iterator(chunk_size=2000):
+            yield self.convert(row)
+
+
+# --- Customer composition (构成分析) ------------------------------------------------------------
+
+COMPOSITION = [
+    ("level", "customer_level", gettext_lazy("Level")),
+    ("credit_rating", "credit_rating", gettext_lazy("Credit rating")),
+    ("satisfaction", "satisfaction", gettext_lazy("Satisfaction")),
+]
+
+
+def composition(actor: User, f: ReportFilters) -> ReportResult:
+    """Customers on the books at the end of the period, counted by level, credit, satisfaction."""
+    customers = visible_customers(actor).filter(
+        f.customer_q(), archived_at__isnull=True, created_at__lt=f.period.end_at
+    )
+    lookup = DictionaryLookup()
+    rows: list[dict[str, Any]] = []
+    chart: dict[str, Any] = {"groups": []}
+    total = customers.count()
+    for field_name, category, label in COMPOSITION:
+        counts = {
+            row[field_name]: row["n"]
+            for row in customers.order_by().values(field_name).annotate(n=Count("pk"))
+        }
+        group = []
+        for code, item_label in [*lookup.choices(category), ("", _("Not set"))]:
+            count = counts.pop(code, 0)
+            if count:
+                group.append({"name": str(item_label), "value": count})
+        for code, count in counts.items():  # codes no longer in the dictionary
+            group.append({"name": code, "value": count})
+        for item in group:
+            rows.append(
+                {
+                    "dimension": str(label),
+                    "value": item["name"],
+                    "customers": item["value"],
+                    "share": round(item["value"] / total * 100, 1) if total else 0.0,
+                }
+            )
+        chart["groups"].append({"title": str(label), "data": group})
+    return ReportResult(rows=rows, chart=chart, totals={"customers": total})
+
+
+# --- Service analysis (服务分析) ----------------------------------------------------------------
+
+
+def service(actor: User, f: ReportFilters) -> ReportResult:
+    """Requests received in the period by month and type, with complaints and satisfaction."""
+    from guanxi.service.selectors import visible_requests
+
+    requests = visible_requests(actor).filter(
+        f.customer_q("customer__"),
+        received_at__gte=f.period.start_at,
+        received_at__lt=f.period.end_at,
+    )
+    lookup = DictionaryLookup()
+    grouped = (
+        requests.annotate(month=TruncMonth("received_at", tzinfo=timezone.get_current_timezone()))
+        .values("month", "service_type")
+        .annotate(
+            requests=Count("pk"),
+            closed=Count("pk", filter=Q(status__in=["handled", "archived"])),
+            first_response=Avg("first_response_minutes"),
+            satisfaction=Avg("satisfaction"),
+        )
+        .order_by("month", "service_type")
+    )
+    rows = [
+        {
+            "month": row["month"].strftime("%Y-%m"),
+            "type": lookup.label("service_type", row["service_type"]),
+            "requests": row["requests"],
+            "closed": row["closed"],
+            "first_response_hours": round(row["first_response"] / 60, 1)
+            if row["first_response"] is not None
+            else None,
+            "satisfaction": round(float(row["satisfaction"]), 2)
+            if row["satisfaction"] is not None
+            else None,
+        }
+        for row in grouped
+    ]
+    months = sorted({row["month"] for row in rows})
+    types = sorted({row["type"] for row in rows})
+    counts = {(row["month"], row["type"]): row["requests"] for row in rows}
+    return ReportResult(
+        rows=rows,
+        chart={
+            "months": months,
+            "series": [
+                {"name": kind, "data": [counts.get((month, kind), 0) for month in months]}
+                for kind in types
+            ],
+        },
+        totals={"requests": sum(row["requests"] for row in rows)},
+    )
+
+
+# --- Churn analysis (流失分析) ------------------------------------------------------------------
+
+
+def churn(actor: User, f: ReportFilters) -> ReportResult:
+    """Churn confirmed in the period: customer, manager, reason; by reason and by year."""
+    customers = visible_customers(actor).filter(f.customer_q())
+    confirmed = ChurnWarning.objects.filter(
+        customer__in=customers.values("pk"), status=ChurnWarning.Status.CHURNED
+    )
+    in_period = confirmed.filter(closed_at__gte=f.period.start_at, closed_at__lt=f.period.end_at)
+    lookup = DictionaryLookup()
+    listed = in_period.values(
+        "customer_id", "customer__code", "customer__name", "customer__region",
+        "customer__account_manager__username", "customer__account_manager__last_name",
+        "customer__account_manager__first_name", "reason", "last_order_date", "closed_at",
+        "won_back_at",
+    ).order_by("-closed_at", "-id")  # fmt: skip
+
+    def convert(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "customer_id": row["customer_id"],
+            "code": row["customer__code"],
+            "name": row["customer__name"],
+            "region": lookup.label("region", row["customer__region"]),
+            "manager": _manager_name(row, "customer__account_manager__"),
+            "reason": lookup.label("churn_reason", row["reason"]),
+            "last_order_date": row["last_order_date"],
+            "confirmed": timezone.localdate(row["closed_at"]),
+            "won_back": timezone.localdate(row["won_back_at"]) if row["won_back_at"] else None,
+        }
+
+    reasons = [
+        {"name": lookup.label("churn_reason", row["reason"]), "value": row["n"]}
+        for row in in_period.order_by().values("reason").annotate(n=Count("pk")).order_by("-n")
+    ]
+    years = [
+        {"year": row["closed_at__year"], "churned": row["n"]}
+        for row in confirmed.order_by()
+        .values("closed_at__year")
+        .annotate(n=Count("pk"))
+        .order_by("closed_at__year")
+    ]
+    return ReportResult(
+        rows=_Rows(listed, convert),
+        chart={"reasons": reasons, "years": years},
+        totals={"churned": sum(item["value"] for item in reasons)},
+    )
+
+
+REPORTS = {
+    report.key: report
+    for report in [
+        Report(
+            "contribution",
+            gettext_lazy("Customer contribution"),
+            gettext_lazy("Order amount by customer in the period, largest first (贡献分析)."),
+            "orders.view_order",
+            [
+                Column("code", gettext_lazy("Code")),
+                Column("name", gettext_lazy("Customer")),
+                Column("region", gettext_lazy("Region")),
+                Column("manager", gettext_lazy("Account manager")),
+                Column("orders", gettext_lazy("Orders"), numeric=True),
+                Column("amount", gettext_lazy("Amount"), numeric=True),
+                Column("share", gettext_lazy("Share %"), numeric=True),
+            ],
+            contribution,
+        ),
+        Report(
+            "composition",
+            gettext_lazy("Customer composition"),
+            gettext_lazy(
+                "Customers at the end of the period by level, credit rating and satisfaction "
+                "(构成分析)."
+            ),
+            "customers.view_customer",
+            [
+                Column("dimension", gettext_lazy("By")),
+                Column("value", gettext_lazy("Value")),
+                Column("customers", gettext_lazy("Customers"), numeric=True),
+                Column("share", gettext_lazy("Share %"), numeric=True),
+            ],
+            composition,
+        ),
+        Report(
+            "service",
+            gettext_lazy("Service analysis"),
+            gettext_lazy("Service requests by month and type (服务分析)."),
+            "service.view_servicerequest",
+            [
+                Column("month", gettext_lazy("Month")),
+                Column("type", gettext_lazy("Type")),
+                Column("requests", gettext_lazy("Requests"), numeric=True),
+                Column("closed", gettext_lazy("Handled"), numeric=True),
+                Column("first_response_hours", gettext_lazy("First response (h)"), numeric=True),
+                Column("satisfaction", gettext_lazy("Satisfaction"), numeric=True),
+            ],
+            service,
+        ),
+        Report(
+            "churn",
+            gettext_lazy("Churn analysis"),
+            gettext_lazy(
+                "Customers whose churn was confirmed in the period, with the reason (流失分析)."
+            ),
+            "analytics.view_churnwarning",
+            [
+                Column("code", gettext_lazy("Code")),
+                Column("name", gettext_lazy("Customer")),
+                Column("region", gettext_lazy("Region")),
+                Column("manager", gettext_lazy("Account manager")),
+                Column("reason", gettext_lazy("Reason")),
+                Column("last_order_date", gettext_lazy("Last order")),
+                Column("confirmed", gettext_lazy("Churn confirmed")),
+                Column("won_back", gettext_lazy("Won back")),
+            ],
+            churn,
+        ),
+    ]
+}
+
+
+def run_report(*, actor: User, key: str, filters: ReportFilters) -> tuple[Report, ReportResult]:
+    """The report named ``key`` for ``actor``; 404-like KeyError for an unknown name."""
+    report = REPORTS[key]
+    require_perm(actor, "analytics.view_reports")
+    if not actor.has_perm(report.permission):
+        raise PermissionDenied(_("You may not see this report."))
+    return report, report.run(actor, filters)

@@ -1,0 +1,236 @@
+"""Churn management (客户流失管理): warnings, retention measures, confirmed churn, win-back.
+
+A warning opens once per *episode*: the silence after a customer's last order. A new order
+ends the episode — an open warning is recovered, a confirmed churn is won back — and the next
+silence is a new episode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from guanxi.accounts.models import User
+from guanxi.analytics.models import AnalyticsSettings, ChurnWarning, RetentionMeasure
+from guanxi.analytics.services.scores import PURCHASED
+from guanxi.core.audit import audit_create, audit_update, snapshot
+from guanxi.core.errors import field_error, require_perm, require_write
+from guanxi.core.notifications import in_language_of, notify
+from guanxi.core.roles import customer_scope, owner_in_scope
+from guanxi.core.selectors import DictionaryLookup
+from guanxi.customers.models import Customer
+from guanxi.orders.models import Order
+
+CHURN_REASON = "churn_reason"
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` earlier (the month's last day when it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return min(day.replace(year=year, month=month, day=1) + dt.timedelta(day.day - 1),
+               following - dt.timedelta(days=1))  # fmt: skip
+
+
+@dataclass
+class ScanResult:
+    opened: int
+    recovered: int
+    won_back: int
+
+
+def _last_purchases():
+    return (
+        Order.objects.filter(customer=OuterRef("customer"), status__in=PURCHASED)
+        .order_by("-order_date", "-id")
+        .values("pk", "order_date")
+    )
+
+
+def churn_scan(*, today: dt.date | None = None) -> ScanResult:
+    """The daily job: close episodes that a new order ended, open warnings for new silences."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    recovered = won_back = 0
+    # Episodes ended by orders the order services did not see (imports, bulk loads).
+    later = Order.objects.filter(
+        customer=OuterRef("customer"),
+        status__in=PURCHASED,
+        order_date__gt=OuterRef("last_order_date"),
+    ).order_by("order_date", "id")
+    ended = ChurnWarning.objects.filter(
+        Q(status=ChurnWarning.Status.OPEN)
+        | Q(status=ChurnWarning.Status.CHURNED, won_back_at__isnull=True)
+    ).annotate(next_order=Subquery(later.values("pk")[:1]))
+    for warning in ended.filter(next_order__isnull=False).select_related("customer"):
+        order = Order.objects.get(pk=warning.next_order)
+        if _end_episode(warning, order, now):
+            if warning.status == ChurnWarning.Status.RECOVERED:
+                recovered += 1
+            else:
+                won_back += 1
+
+    config = AnalyticsSettings.load()
+    cutoff = months_before(today, config.churn_months)
+    silent = (
+        Order.objects.filter(status__in=PURCHASED, customer__archived_at__isnull=True)
+        .exclude(customer__status=Customer.Status.CHURNED)
+        .values("customer")
+        .annotate(last=Max("order_date"))
+        .filter(last__lt=cutoff)
+        .order_by()
+    )
+    known = set(
+        ChurnWarning.objects.filter(last_order_date__lt=cutoff).values_list(
+            "customer_id", "last_order_date"
+        )
+    )
+    new = [
+        ChurnWarning(customer_id=row["customer"], last_order_date=row["last"], opened_at=now)
+        for row in silent
+        if (row["customer"], row["last"]) not in known
+    ]
+    with transaction.atomic():
+        # ignore_conflicts: a parallel run that got there first has opened the same episode.
+        ChurnWarning.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+        ids = [warning.customer_id for warning in new]
+        for start in range(0, len(ids), 2000):
+            Customer.objects.filter(
+                pk__in=ids[start : start + 2000], status=Customer.Status.NORMAL
+            ).update(status=Customer.Status.CHURN_WARNING, updated_at=now)
+        transaction.on_commit(lambda: _tell_managers(ids, today))
+    return ScanResult(opened=len(new), recovered=recovered, won_back=won_back)
+
+
+def _tell_managers(customer_ids: list[int], today: dt.date) -> None:
+    """One notification per account manager and day: how many of their customers went quiet."""
+    managers = Counter(
+        Customer.objects.filter(pk__in=customer_ids, account_manager__isnull=False).values_list(
+            "account_manager_id", flat=True
+        )
+    )
+    for user in User.objects.filter(pk__in=managers, is_active=True):
+        count = managers[user.pk]
+        with in_language_of(user):
+            notify(
+                user=user,
+                title=ngettext(
+                    "%(count)s customer of yours has placed no order for a long time",
+                    "%(count)s customers of yours have placed no order for a long time",
+                    count,
+                )
+                % {"count": count},
+                body=_("Churn warnings were opened; record what you do to keep them."),
+                url=reverse("churn-list") + "?status=open&mine=1",
+                key=f"churn-scan:{user.pk}:{today.isoformat()}",
+            )
+
+
+def _end_episode(warning: ChurnWarning, order: Order, now: dt.datetime) -> bool:
+    """Close an open warning as recovered, or record the win-back of a confirmed churn."""
+    with transaction.atomic():
+        locked = ChurnWarning.objects.select_for_update().get(pk=warning.pk)
+        customer = Customer.objects.select_for_update().get(pk=locked.customer_id)
+        if locked.status == ChurnWarning.Status.OPEN:
+            locked.status = ChurnWarning.Status.RECOVERED
+            locked.closed_at = now
+            locked.recovered_by_order = order
+        elif locked.status == ChurnWarning.Status.CHURNED and locked.won_back_at is None:
+            locked.won_back_at = now
+            locked.won_back_order = order
+        else:
+            return False
+        locked.save()
+        warning.status = locked.status
+        if customer.status != Customer.Status.NORMAL:
+            before = snapshot(customer, ["status", "lifecycle_stage"])
+            customer.status = Customer.Status.NORMAL
+            if customer.lifecycle_stage == Customer.Lifecycle.CHURNED:
+                customer.lifecycle_stage = Customer.Lifecycle.GROWING
+            customer.save(update_fields=["status", "lifecycle_stage", "updated_at"])
+            audit_update(actor=None, instance=customer, before=before)
+    return True
+
+
+def churn_order_placed(order: Order) -> None:
+    """Called by the order services: a purchase ends the customer's current episode."""
+    if order.status not in PURCHASED:
+        return
+    episodes = ChurnWarning.objects.filter(
+        Q(status=ChurnWarning.Status.OPEN)
+        | Q(status=ChurnWarning.Status.CHURNED, won_back_at__isnull=True),
+        customer_id=order.customer_id,
+        last_order_date__lt=order.order_date,
+    )
+    now = timezone.now()
+    for warning in episodes:
+        _end_episode(warning, order, now)
+
+
+def _check_access(actor: User, warning: ChurnWarning) -> None:
+    require_perm(actor, "analytics.manage_churn")
+    require_write(actor)
+    if not owner_in_scope(actor, warning.customer.account_manager, customer_scope(actor)):
+        raise PermissionDenied(_("This customer is not yours to manage."))
+
+
+@transaction.atomic
+def retention_measure_add(
+    *, actor: User, warning: ChurnWarning, measure_date: dt.date, description: str
+) -> RetentionMeasure:
+    """Record a dated retention measure (暂缓流失) on an open warning."""
+    _check_access(actor, warning)
+    if warning.status != ChurnWarning.Status.OPEN:
+        raise field_error("warning", _("This churn warning is closed."))
+    description = (description or "").strip()
+    if not description:
+        raise field_error("description", _("Describe the measure."))
+    if measure_date > timezone.localdate() + dt.timedelta(days=365):
+        raise field_error("measure_date", _("The date is more than a year ahead."))
+    measure = RetentionMeasure.objects.create(
+        warning=warning, measure_date=measure_date, description=description, created_by=actor
+    )
+    audit_create(actor=actor, instance=measure)
+    return measure
+
+
+@transaction.atomic
+def churn_confirm(
+    *, actor: User, warning: ChurnWarning, reason: str, notes: str = ""
+) -> ChurnWarning:
+    """Confirm the churn (确认流失) with a reason from the dictionary; the customer follows."""
+    _check_access(actor, warning)
+    warning = ChurnWarning.objects.select_for_update().select_related("customer").get(pk=warning.pk)
+    if warning.status != ChurnWarning.Status.OPEN:
+        raise field_error("warning", _("This churn warning is closed."))
+    try:
+        code = DictionaryLookup().code(CHURN_REASON, reason)
+    except ValidationError as error:
+        raise field_error("reason", error.messages[0]) from None
+    if not code:
+        raise field_error("reason", _("Choose the reason for the churn."))
+    before = snapshot(warning)
+    warning.status = ChurnWarning.Status.CHURNED
+    warning.reason = code
+    warning.reason_notes = (notes or "").strip()
+    warning.closed_at = timezone.now()
+    warning.closed_by = actor
+    warning.save()
+    audit_update(actor=actor, instance=warning, before=before)
+    customer = warning.customer
+    customer_before = snapshot(customer, ["status", "lifecycle_stage"])
+    customer.status = Customer.Status.CHURNED
+    customer.lifecycle_stage = Customer.Lifecycle.CHURNED
+    customer.save(update_fields=["status", "lifecycle_stage", "updated_at"])
+    audit_update(actor=actor, instance=customer, before=customer_before)
+    return warning
