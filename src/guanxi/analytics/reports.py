@@ -29,6 +29,8 @@ from guanxi.core.errors import require_perm
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.selectors import visible_customers
 
+CENT = Decimal("0.01")
+
 
 @dataclass
 class ReportFilters:
@@ -106,7 +108,7 @@ def contribution(actor: User, f: ReportFilters) -> ReportResult:
         order_date__lte=f.period.end,
     )
     totals = orders.aggregate(amount=Sum("total"), orders=Count("pk"))
-    whole = totals["amount"] or Decimal(0)
+    whole = (totals["amount"] or Decimal(0)).quantize(CENT)
     by_customer = (
         orders.order_by()
         .values(
@@ -138,7 +140,7 @@ def _contribution_row(row: Any, whole: Decimal, lookup: DictionaryLookup) -> dic
         "region": lookup.label("region", row["customer__region"]),
         "manager": _manager_name(row, "customer__account_manager__"),
         "orders": row["orders"],
-        "amount": row["amount"],
+        "amount": Decimal(row["amount"]).quantize(CENT),
         "share": round(float(row["amount"] / whole * 100), 2) if whole else 0.0,
     }
 

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from guanxi import __version__
 from guanxi.accounts.api import auth_router
 from guanxi.accounts.api import router as accounts_router
+from guanxi.analytics.api import router as analytics_router
 from guanxi.api.auth import DEFAULT_AUTH
 from guanxi.api.errors import register_handlers
 from guanxi.catalog.api import router as catalog_router
@@ -35,3 +36,4 @@ api.add_router("/", catalog_router)
 api.add_router("/", orders_router)
 api.add_router("/", sales_router)
 api.add_router("/", service_router)
+api.add_router("/", analytics_router)

@@ -20,7 +20,7 @@ from guanxi.core.errors import field_error, require_perm
 from guanxi.customers import selectors, services
 from guanxi.customers.models import Customer
 from guanxi.customers.profile import customer_360
-from guanxi.customers.selectors import CUSTOMER_ORDERING, CustomerFilters
+from guanxi.customers.selectors import CUSTOMER_ORDERING, SCORE_ORDERING, CustomerFilters
 
 router = Router(tags=["customers"])
 
@@ -29,6 +29,16 @@ class ManagerRef(Schema):
     id: int
     username: str
     display_name: str
+
+
+class ScoreRef(Schema):
+    """The analytics' latest scores (refreshed nightly and on demand)."""
+
+    segment: str
+    value_tier: str
+    clv: Decimal | None
+    churn_risk: int | None
+    annual_spend: Decimal
 
 
 class CustomerOut(Schema):
@@ -68,6 +78,11 @@ class CustomerOut(Schema):
     version: int
     created_at: datetime
     updated_at: datetime
+    scores: ScoreRef | None = None
+
+    @staticmethod
+    def resolve_scores(customer: Customer) -> Any:
+        return getattr(customer, "score", None)
 
     @staticmethod
     def resolve_tags(customer: Customer) -> list[str]:
@@ -134,7 +149,14 @@ class CustomerQuery(Schema):
     created_from: date | None = None
     created_to: date | None = None
     archived: bool = False
-    ordering: str | None = None
+    segment: str = Field("", description="RFM segment, e.g. champions, at_risk, lost")
+    value_tier: str = Field("", description="high, medium or low")
+    churn_risk_min: int | None = Field(None, description="churn risk of at least (0–100)")
+    ordering: str | None = Field(
+        None,
+        description="code, name, level, created_at, updated_at, account_manager, clv, "
+        "churn_risk or annual_spend; prefix - for descending",
+    )
 
 
 class ReassignIn(Schema):
@@ -286,7 +308,9 @@ def customer_list(request: HttpRequest, filters: Query[CustomerQuery]) -> Any:
     values = filters.dict(exclude={"ordering"})
     customers = selectors.customer_list(actor=_actor(request), filters=CustomerFilters(**values))
     customers = customers.prefetch_related("tags")
-    return apply_ordering(customers, filters.ordering, CUSTOMER_ORDERING, "-created_at")
+    return apply_ordering(
+        customers, filters.ordering, CUSTOMER_ORDERING, "-created_at", nulls_last=SCORE_ORDERING
+    )
 
 
 @router.post(

@@ -46,6 +46,11 @@ class CustomerFilterForm(forms.Form):
     created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput)
     created_to = forms.DateField(label=_("Created to"), required=False, widget=DateInput)
     archived = forms.BooleanField(label=_("Archived customers"), required=False)
+    segment = forms.ChoiceField(label=_("RFM segment"), required=False)
+    value_tier = forms.ChoiceField(label=_("Value tier"), required=False)
+    churn_risk_min = forms.IntegerField(
+        label=_("Churn risk at least"), required=False, min_value=0, max_value=100
+    )
 
     def __init__(self, *args: Any, actor: User, lookup: DictionaryLookup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +75,16 @@ class CustomerFilterForm(forms.Form):
             required=False,
             empty_label=_("All managers"),
         )
+        from guanxi.analytics.models import CustomerScore
+
+        self.fields["segment"].choices = [  # type: ignore[attr-defined]
+            ("", _("All segments")),
+            *CustomerScore.Segment.choices,
+        ]
+        self.fields["value_tier"].choices = [  # type: ignore[attr-defined]
+            ("", _("All tiers")),
+            *CustomerScore.ValueTier.choices,
+        ]
         self.order_fields(
             [
                 "q",
@@ -84,6 +99,9 @@ class CustomerFilterForm(forms.Form):
                 "tag",
                 "created_from",
                 "created_to",
+                "segment",
+                "value_tier",
+                "churn_risk_min",
                 "archived",
             ]
         )
@@ -105,6 +123,9 @@ class CustomerFilterForm(forms.Form):
             created_from=data.get("created_from"),
             created_to=data.get("created_to"),
             archived=bool(data.get("archived")),
+            segment=data.get("segment", ""),
+            value_tier=data.get("value_tier", ""),
+            churn_risk_min=data.get("churn_risk_min"),
         )
 
 

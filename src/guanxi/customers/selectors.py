@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.core.dates import last_months
-from guanxi.core.errors import require_perm
+from guanxi.core.errors import field_error, require_perm
 from guanxi.core.roles import customer_scope, scope_queryset
 from guanxi.customers.models import Contact, Customer, Interaction
 from guanxi.customers.search import archived_filter, filter_search
@@ -26,7 +26,13 @@ CUSTOMER_ORDERING = {
     "created_at": "created_at",
     "updated_at": "updated_at",
     "account_manager": "account_manager__username",
+    # Stored by the analytics (guanxi.analytics.models.CustomerScore, one row per customer).
+    "clv": "score__clv",
+    "churn_risk": "score__churn_risk",
+    "annual_spend": "score__annual_spend",
 }
+# Customers without scores sort last either way.
+SCORE_ORDERING = frozenset({"clv", "churn_risk", "annual_spend"})
 
 
 @dataclass
@@ -44,6 +50,10 @@ class CustomerFilters:
     created_from: date | None = None
     created_to: date | None = None
     archived: bool = False
+    # Analytics scores: RFM segment, value tier, churn risk of at least this much.
+    segment: str = ""
+    value_tier: str = ""
+    churn_risk_min: int | None = None
 
 
 def visible_customers(actor: User) -> QuerySet[Customer]:
@@ -57,7 +67,7 @@ def visible_customers(actor: User) -> QuerySet[Customer]:
 def customer_list(*, actor: User, filters: CustomerFilters | None = None) -> QuerySet[Customer]:
     f = filters or CustomerFilters()
     customers = visible_customers(actor).filter(archived_filter(f.archived, searching=bool(f.q)))
-    customers = customers.select_related("account_manager")
+    customers = customers.select_related("account_manager", "score")
     if f.q:
         customers = filter_search(customers, f.q)
     for field in ("level", "credit_rating", "satisfaction", "region", "industry", "status"):
@@ -70,6 +80,7 @@ def customer_list(*, actor: User, filters: CustomerFilters | None = None) -> Que
         customers = customers.filter(account_manager_id=f.account_manager)
     if f.tag:
         customers = customers.filter(tags__name=f.tag)
+    customers = _score_filters(customers, f)
     tz = timezone.get_current_timezone()
     if f.created_from:
         customers = customers.filter(
@@ -78,6 +89,29 @@ def customer_list(*, actor: User, filters: CustomerFilters | None = None) -> Que
     if f.created_to:
         end = datetime.combine(f.created_to + timedelta(days=1), time.min, tzinfo=tz)
         customers = customers.filter(created_at__lt=end)
+    return customers
+
+
+def _score_filters(customers: QuerySet[Customer], f: CustomerFilters) -> QuerySet[Customer]:
+    from guanxi.analytics.models import CustomerScore
+
+    for field, value, choices in (
+        ("segment", f.segment, CustomerScore.Segment),
+        ("value_tier", f.value_tier, CustomerScore.ValueTier),
+    ):
+        if not value:
+            continue
+        if value not in choices.values:
+            raise field_error(
+                field,
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": value, "choices": ", ".join(choices.values)},
+            )
+        customers = customers.filter(**{f"score__{field}": value})
+    if f.churn_risk_min is not None:
+        if not 0 <= f.churn_risk_min <= 100:
+            raise field_error("churn_risk_min", _("Churn risk runs from 0 to 100."))
+        customers = customers.filter(score__churn_risk__gte=f.churn_risk_min)
     return customers
 
 

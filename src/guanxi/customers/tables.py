@@ -1,6 +1,7 @@
 from typing import Any
 
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,11 @@ STATUS_BADGES: dict[str, str] = {
     Customer.Status.CHURN_WARNING: "text-bg-warning",
     Customer.Status.CHURNED: "text-bg-secondary",
 }
+
+
+def _nulls_last(field: str, descending: bool) -> Any:
+    """Unscored customers last whichever way (SQLite would put NULLs first)."""
+    return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
 
 
 class CustomerTable(tables.Table):
@@ -34,6 +40,10 @@ class CustomerTable(tables.Table):
     communications = tables.Column(
         verbose_name=_("Contacts this month"), accessor="pk", orderable=False
     )
+    churn_risk = tables.Column(
+        verbose_name=_("Churn risk"), accessor="score__churn_risk", default="—"
+    )
+    clv = tables.Column(verbose_name=_("CLV"), accessor="score__clv", default="—")
     created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d")
 
     class Meta:
@@ -47,6 +57,8 @@ class CustomerTable(tables.Table):
             "account_manager",
             "status",
             "communications",
+            "churn_risk",
+            "clv",
             "created_at",
         ]
         attrs = {"class": "table table-hover align-middle text-nowrap", "id": "customer-table"}
@@ -74,6 +86,19 @@ class CustomerTable(tables.Table):
             STATUS_BADGES.get(record.status, "text-bg-light"),
             record.get_status_display(),
         )
+
+    def render_churn_risk(self, value: int) -> str:
+        badge = "text-bg-danger" if value >= 70 else "text-bg-warning" if value >= 40 else ""
+        return format_html('<span class="badge {}">{}</span>', badge or "text-bg-light", value)
+
+    def render_clv(self, value: Any) -> str:
+        return f"¥{value:,.0f}"
+
+    def order_churn_risk(self, queryset: Any, is_descending: bool) -> tuple[Any, bool]:
+        return queryset.order_by(_nulls_last("score__churn_risk", is_descending), "-id"), True
+
+    def order_clv(self, queryset: Any, is_descending: bool) -> tuple[Any, bool]:
+        return queryset.order_by(_nulls_last("score__clv", is_descending), "-id"), True
 
     def render_communications(self, value: int) -> str:
         if self._communications is None:

@@ -76,7 +76,7 @@ def satisfaction_watch(*, now: dt.datetime | None = None) -> WatchResult:
     for subject, team, customer, figures in candidates:
         if figures["score"] is None or figures["n"] < MIN_RATINGS[subject]:
             continue
-        score = Decimal(str(round(float(figures["score"]), 2)))
+        score = Decimal(str(float(figures["score"]))).quantize(Decimal("0.01"))
         if score < PLAN_BELOW and _open_plan(subject, team, customer, score, figures["n"], now):
             opened += 1
     return WatchResult(opened=opened, checked=len(candidates))
