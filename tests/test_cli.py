@@ -101,6 +101,7 @@ DEMO_COUNTS = {
     "plan steps": 941,
     "activities": 72,
     "service requests": 150,
+    "improvement plans": 0,
 }
 
 
@@ -136,6 +137,8 @@ def test_demo_is_deterministic_per_seed(db: None) -> None:
     # Which service requests are closed (and called back) by now depends on the weekday the
     # demo runs on, since their clocks run on the business calendar.
     assert 20 <= counts.pop("callbacks") <= 90
+    # Customers silent for six months, counted back from today by calendar months.
+    assert 70 <= counts.pop("churn warnings") <= 110
     assert counts == DEMO_COUNTS
     first = _demo_snapshot()
     _wipe()

@@ -69,7 +69,7 @@ class TestScan:
             churn_scan(today=TODAY)
         assert callbacks
         told = Notification.objects.get(user=people.rep_east)
-        assert told.title == "1 customer of yours has placed no order for a long time"
+        assert told.title == "您有 1 个客户长期未下单"  # in the reader's language
         assert told.url == "/analytics/churn/?status=open&mine=1"
 
     @staticmethod

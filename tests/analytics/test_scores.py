@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from guanxi.analytics import rfm
 from guanxi.analytics.models import AnalyticsSettings, CustomerScore
@@ -114,13 +115,18 @@ class TestRisk:
         ]
 
     def test_reasons_read_as_sentences(self) -> None:
-        assert describe(["overdue", {"days": 200, "gap": 45}]) == (
-            "No order for 200 days; usually orders every 45 days"
-        )
-        assert describe(["complaints", {"count": 2}]) == "2 complaints in the last 12 months"
-        assert describe(["inactive", {"p_order": 12, "p_alive": 40}]) == (
-            "Only 12 % likely to order in the next 6 months (purchase model; still active: 40 %)"
-        )
+        with translation.override("zh-hans"):
+            assert describe(["overdue", {"days": 200, "gap": 45}]) == (
+                "已 200 天无订单；平时约每 45 天下单一次"
+            )
+        with translation.override("en"):
+            assert describe(["overdue", {"days": 200, "gap": 45}]) == (
+                "No order for 200 days; usually orders every 45 days"
+            )
+            assert describe(["complaints", {"count": 2}]) == "2 complaints in the last 12 months"
+            assert describe(["inactive", {"p_order": 12, "p_alive": 40}]) == (
+                "Only 12 % likely to order in the next 6 months (purchase model; still active: 40 %)"
+            )
 
     def test_auc_is_the_chance_a_churner_scores_higher(self) -> None:
         scores = np.array([0.9, 0.8, 0.3, 0.2])

@@ -27,6 +27,7 @@ class TestRead:
             "source",
             "channel",
             "lost_reason",
+            "churn_reason",
         ]
         levels = category(body, "customer_level")["items"]
         assert [i["label_zh"] for i in levels] == [
