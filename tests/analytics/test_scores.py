@@ -125,7 +125,8 @@ class TestRisk:
             )
             assert describe(["complaints", {"count": 2}]) == "2 complaints in the last 12 months"
             assert describe(["inactive", {"p_order": 12, "p_alive": 40}]) == (
-                "Only 12 % likely to order in the next 6 months (purchase model; still active: 40 %)"
+                "Only 12 % likely to order in the next 6 months "
+                "(purchase model; still active: 40 %)"
             )
 
     def test_auc_is_the_chance_a_churner_scores_higher(self) -> None:
