@@ -116,7 +116,7 @@ class TestFormulas:
             "complaint_rate",
         ]
         assert len(first["kpis"][0]["trend"]) == 6
-        assert first["kpis"][0]["definition"].startswith("(Customers at the start")
+        assert first["kpis"][0]["definition"].startswith("（期初客户数 − 流失客户数）")
         assert KpiSnapshot.objects.filter(scope_key="executive:all").count() == 7
         buy(book.east, "2026-11-01")
         churned(book.east, "2026-11-02")
@@ -167,7 +167,8 @@ class TestReports:
     def test_contribution_ranks_customers_by_amount(self, people: People, sales: Book) -> None:
         body = bearer_for(people.admin).get("/api/v1/analytics/reports/contribution?year=2026")
         body = body.json()
-        assert body["totals"] == {"amount": "20000.00", "orders": 4}
+        assert body["totals"] == {"amount": "20000.00", "orders": 4, "customers": 3}
+        assert body["count"] == 3
         assert [(row["name"], row["amount"], row["share"]) for row in body["items"]] == [
             ("广州恒通物流有限公司", "10000.00", 50.0),
             ("上海宏达贸易有限公司", "6000.00", 30.0),

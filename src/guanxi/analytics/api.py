@@ -111,7 +111,7 @@ def report(request: HttpRequest, key: str, query: Query[ReportQuery]) -> Any:
             for row in page.object_list
         ],
         "totals": result.totals,
-        "chart": result.chart,
+        "chart": result.chart_data(),
     }
 
 

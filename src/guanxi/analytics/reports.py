@@ -8,7 +8,7 @@ page and streamed whole by the export) and the data for its chart.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -27,6 +27,7 @@ from guanxi.analytics.services.scores import PURCHASED
 from guanxi.core.dates import Period
 from guanxi.core.errors import require_perm
 from guanxi.core.selectors import DictionaryLookup
+from guanxi.customers.models import Customer
 from guanxi.customers.selectors import visible_customers
 
 CENT = Decimal("0.01")
@@ -62,8 +63,13 @@ class Column:
 @dataclass
 class ReportResult:
     rows: Any  # a list of rows, or _Rows: a queryset read a page (or a chunk) at a time
-    chart: dict[str, Any]
+    # The chart's data, or a function giving it (called after the page is read, so a chart of
+    # the first rows reuses them).
+    chart: dict[str, Any] | Callable[[], dict[str, Any]]
     totals: dict[str, Any] = field(default_factory=dict)
+
+    def chart_data(self) -> dict[str, Any]:
+        return self.chart() if callable(self.chart) else self.chart
 
 
 @dataclass
@@ -98,7 +104,11 @@ def _manager_name(row: dict[str, Any], prefix: str) -> str:
 
 
 def contribution(actor: User, f: ReportFilters) -> ReportResult:
-    """Order amount per customer in the period, largest first, with each one's share."""
+    """Order amount per customer in the period, largest first, with each one's share.
+
+    Orders are grouped by customer id alone (one pass); the names, regions and managers are
+    read for the rows shown or exported only.
+    """
     from guanxi.orders.selectors import order_list
 
     orders = order_list(actor=actor).filter(
@@ -107,38 +117,53 @@ def contribution(actor: User, f: ReportFilters) -> ReportResult:
         order_date__gte=f.period.start,
         order_date__lte=f.period.end,
     )
-    totals = orders.aggregate(amount=Sum("total"), orders=Count("pk"))
+    totals = orders.aggregate(
+        amount=Sum("total"), orders=Count("pk"), customers=Count("customer_id", distinct=True)
+    )
     whole = (totals["amount"] or Decimal(0)).quantize(CENT)
     by_customer = (
         orders.order_by()
-        .values(
-            "customer_id", "customer__code", "customer__name", "customer__region",
-            "customer__account_manager__username", "customer__account_manager__last_name",
-            "customer__account_manager__first_name",
-        )
+        .values("customer_id")
         .annotate(orders=Count("pk"), amount=Sum("total"))
         .order_by("-amount", "customer_id")
-    )  # fmt: skip
+    )
     lookup = DictionaryLookup()
-    top = [_contribution_row(row, whole, lookup) for row in by_customer[:10]]
-    return ReportResult(
-        rows=_Rows(by_customer, lambda row: _contribution_row(row, whole, lookup)),
-        chart={
+
+    def enrich(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        customers = (
+            Customer.objects.filter(pk__in=[row["customer_id"] for row in rows])
+            .select_related("account_manager")
+            .in_bulk()
+        )
+        return [_contribution_row(row, customers[row["customer_id"]], whole, lookup) for row in rows]
+
+    rows = _Rows(by_customer, enrich, count=totals["customers"])
+
+    def chart() -> dict[str, Any]:
+        top = rows[0:10]
+        return {
             "categories": [row["name"] for row in top],
             "amounts": [float(row["amount"]) for row in top],
             "shares": [row["share"] for row in top],
-        },
-        totals={"amount": whole, "orders": totals["orders"]},
+        }
+
+    return ReportResult(
+        rows=rows,
+        chart=chart,
+        totals={"amount": whole, "orders": totals["orders"], "customers": totals["customers"]},
     )
 
 
-def _contribution_row(row: Any, whole: Decimal, lookup: DictionaryLookup) -> dict:
+def _contribution_row(
+    row: dict[str, Any], customer: Customer, whole: Decimal, lookup: DictionaryLookup
+) -> dict[str, Any]:
+    manager = customer.account_manager
     return {
-        "customer_id": row["customer_id"],
-        "code": row["customer__code"],
-        "name": row["customer__name"],
-        "region": lookup.label("region", row["customer__region"]),
-        "manager": _manager_name(row, "customer__account_manager__"),
+        "customer_id": customer.pk,
+        "code": customer.code,
+        "name": customer.name,
+        "region": lookup.label("region", customer.region),
+        "manager": manager.display_name if manager else "",
         "orders": row["orders"],
         "amount": Decimal(row["amount"]).quantize(CENT),
         "share": round(float(row["amount"] / whole * 100), 2) if whole else 0.0,
@@ -146,24 +171,47 @@ def _contribution_row(row: Any, whole: Decimal, lookup: DictionaryLookup) -> dic
 
 
 class _Rows:
-    """A queryset whose rows are turned into report rows as they are read (pages and export)."""
+    """A queryset read a page (or an export chunk) at a time, each batch turned into report rows
+    by ``enrich`` with one more query at most; the last page read is kept for the chart."""
 
-    def __init__(self, queryset: QuerySet, convert: Callable[[dict], dict]) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet,
+        enrich: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+        count: int | None = None,
+    ) -> None:
         self.queryset = queryset
-        self.convert = convert
+        self.enrich = enrich
+        self._count = count
+        self._read: tuple[int, list[dict[str, Any]]] | None = None
 
     def count(self) -> int:
-        return self.queryset.count()
+        if self._count is None:
+            self._count = self.queryset.count()
+        return self._count
 
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index: slice) -> list[dict]:
-        return [self.convert(row) for row in self.queryset[index]]
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        start, stop = index.start or 0, index.stop
+        if self._read is not None:
+            first, kept = self._read
+            if first <= start and stop is not None and stop <= first + len(kept):
+                return kept[start - first : stop - first]
+        found = self.enrich(list(self.queryset[index]))
+        self._read = (start, found)
+        return found
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        batch: list[dict[str, Any]] = []
         for row in self.queryset.iterator(chunk_size=2000):
-            yield self.convert(row)
+            batch.append(row)
+            if len(batch) == 2000:
+                yield from self.enrich(batch)
+                batch = []
+        if batch:
+            yield from self.enrich(batch)
 
 
 # --- Customer composition (构成分析) ------------------------------------------------------------
@@ -307,7 +355,7 @@ def churn(actor: User, f: ReportFilters) -> ReportResult:
         .order_by("closed_at__year")
     ]
     return ReportResult(
-        rows=_Rows(listed, convert),
+        rows=_Rows(listed, lambda batch: [convert(row) for row in batch]),
         chart={"reasons": reasons, "years": years},
         totals={"churned": sum(item["value"] for item in reasons)},
     )

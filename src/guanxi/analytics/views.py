@@ -88,6 +88,7 @@ def report(request: AuthedRequest, key: str) -> HttpResponseBase:
         "page": page,
         "query": query.urlencode(),
         "period": form.filters().period,
+        "chart": result.chart_data(),
     }
     return render(request, "analytics/report.html", context)
 
