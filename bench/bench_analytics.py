@@ -131,7 +131,7 @@ def generate(customers: int, orders: int) -> dict[str, float]:
             f"""
             INSERT INTO {table} ({names})
             SELECT {values} FROM (
-                SELECT g, c, CASE WHEN c % 4 = 0 THEN (c * 7919) % 600 ELSE 0 END AS stop
+                SELECT g, c, CASE WHEN c % 4 = 0 THEN (c::bigint * 7919) % 600 ELSE 0 END AS stop
                 FROM (
                     SELECT g, {first} + floor(power(random(), 1.5) * {last - first + 1})::int AS c
                     FROM generate_series(1, {orders}) g

@@ -282,3 +282,29 @@ def test_the_log_likelihood_is_the_papers(cdnow) -> None:
         )
     )  # fmt: skip
     assert round(float(ll.sum()), 1) == -9582.4
+
+
+def test_the_churn_risk_ranks_cdnows_holdout(cdnow) -> None:
+    """Held-out quality on public data: score at the calibration end, then see who bought in
+    the 39 weeks after. Measured AUC 0.766 (P(alive) alone: 0.316, see risk.py)."""
+    from guanxi.analytics.risk import OUTLOOK_WEEKS, RiskInputs, auc, churn_risk
+
+    ids, days, amounts = cdnow
+    rows, s = summarise(ids, days, amounts, CALIBRATION_END)
+    fit = fit_bgnbd(s)
+    gaps = np.where(s.frequency > 0, s.recency * 7 / np.maximum(s.frequency, 1), np.nan)
+    risk, _reasons = churn_risk(
+        RiskInputs(
+            p_alive=fit.p_alive(s),
+            p_order_soon=1 - np.exp(-fit.expected_purchases(OUTLOOK_WEEKS, s)),
+            days_since_last=(s.T - s.recency) * 7,
+            typical_gap_days=np.where(np.isnan(gaps), np.nanmedian(gaps), gaps),
+            complaints=np.zeros(len(s)),
+            satisfaction=np.full(len(s), np.nan),
+        )
+    )
+    bought_later = set(ids[days > CALIBRATION_END].tolist())
+    churned = np.array([row not in bought_later for row in rows.tolist()])
+    assert churned.sum() == 1673
+    assert round(auc(risk.astype(float), churned), 3) == 0.766
+    assert round(auc(1 - fit.p_alive(s), churned), 3) == 0.316

@@ -1,7 +1,8 @@
-"""Property-based contract test: generated requests to the service API never get a 500.
+"""Property-based contract test: generated requests to the service and analytics APIs never
+get a 500.
 
 Schemathesis reads the OpenAPI document and generates requests — valid ones and ones that break
-the schema — for every service endpoint, sent through the WSGI app as an administrator (who may
+the schema — for every service and analytics endpoint, sent through the WSGI app as an administrator (who may
 call them all). Each must be answered with a status below 500.
 """
 
@@ -18,7 +19,10 @@ from guanxi.accounts.services import api_token_create
 from guanxi.wsgi import application
 from tests.conftest import Book, People
 
-SERVICE_PATHS = r"^/api/v1/(service|sla-policies|business-calendars|callbacks)"
+SERVICE_PATHS = (
+    r"^/api/v1/(service|sla-policies|business-calendars|callbacks"
+    r"|analytics|churn-warnings|improvement-plans|customers/\{customer_id\}/scores)"
+)
 
 pytestmark = pytest.mark.django_db
 

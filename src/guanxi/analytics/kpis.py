@@ -286,7 +286,10 @@ def kpi_dashboard(*, actor: User, period_choice: str | None, force: bool = False
                 "value": values.get(kpi.key),
                 "state": kpi.state(values.get(kpi.key)),
                 "definition": str(kpi.definition),
-                "trend": [{"month": label, "value": month.get(kpi.key)} for label, month in trend],
+                # A threshold-free figure (CLV) is as of the last refresh, not per month.
+                "trend": [{"month": label, "value": month.get(kpi.key)} for label, month in trend]
+                if kpi.higher_is_better is not None
+                else [],
             }
             for kpi in shown
         ],

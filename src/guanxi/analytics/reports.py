@@ -135,7 +135,9 @@ def contribution(actor: User, f: ReportFilters) -> ReportResult:
             .select_related("account_manager")
             .in_bulk()
         )
-        return [_contribution_row(row, customers[row["customer_id"]], whole, lookup) for row in rows]
+        return [
+            _contribution_row(row, customers[row["customer_id"]], whole, lookup) for row in rows
+        ]
 
     rows = _Rows(by_customer, enrich, count=totals["customers"])
 
