@@ -2,8 +2,8 @@
 get a 500.
 
 Schemathesis reads the OpenAPI document and generates requests — valid ones and ones that break
-the schema — for every service and analytics endpoint, sent through the WSGI app as an administrator (who may
-call them all). Each must be answered with a status below 500.
+the schema — for every service and analytics endpoint, sent through the WSGI app as an
+administrator (who may call them all). Each must be answered with a status below 500.
 """
 
 from collections.abc import Iterator
