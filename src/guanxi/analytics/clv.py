@@ -16,7 +16,7 @@ the database: ``guanxi analytics clv`` runs it on a file, the nightly refresh on
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from scipy.optimize import minimize
@@ -269,6 +269,12 @@ def value_customers(
     )
 
 
+def fitted(bgnbd: BetaGeometricNBD, spend: GammaGamma) -> dict[str, dict[str, float]]:
+    """Both fits as JSON: ``{"bgnbd": {r, alpha, a, b, loglik}, "gamma_gamma": {p, q, gamma}}``
+    (read back with ``BetaGeometricNBD(**…)`` and ``GammaGamma(**…)``)."""
+    return {"bgnbd": asdict(bgnbd), "gamma_gamma": asdict(spend)}
+
+
 def clv_report(
     customer_ids: list[str],
     days: np.ndarray,
@@ -304,13 +310,6 @@ def clv_report(
         for i, row in enumerate(rows)
     ]
     return {
-        "bgnbd": {
-            "r": bgnbd.r,
-            "alpha": bgnbd.alpha,
-            "a": bgnbd.a,
-            "b": bgnbd.b,
-            "loglik": bgnbd.loglik,
-        },
-        "gamma_gamma": {"p": spend.p, "q": spend.q, "gamma": spend.gamma},
+        **fitted(bgnbd, spend),
         "customers": customers,
     }

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from guanxi.core.migration_helpers import grant_role_permissions
+from guanxi.core.migration_helpers import grant_role_permissions, seed_dictionary_category
 
 CHURN_REASONS = [
     ("price", "Price", "价格原因"),
@@ -31,18 +31,9 @@ ROLE_PERMISSIONS = {
 
 def seed_churn_reasons(apps, schema_editor):
     """The churn reasons (also used by browser tests, which empty the tables)."""
-    DictCategory = apps.get_model("core", "DictCategory")
-    DictItem = apps.get_model("core", "DictItem")
-    category, _ = DictCategory.objects.get_or_create(
-        code="churn_reason",
-        defaults={"label_en": "Churn reasons", "label_zh": "流失原因", "order": 95},
+    seed_dictionary_category(
+        apps, "churn_reason", ("Churn reasons", "流失原因"), 95, CHURN_REASONS
     )
-    for order, (code, label_en, label_zh) in enumerate(CHURN_REASONS, start=1):
-        DictItem.objects.get_or_create(
-            category=category,
-            code=code,
-            defaults={"label_en": label_en, "label_zh": label_zh, "order": order * 10},
-        )
 
 
 def seed(apps, schema_editor):

@@ -202,14 +202,7 @@ def fit_model(history: History) -> dict:
     bgnbd = clv.fit_bgnbd(s)
     spend = clv.fit_gamma_gamma(s)
     return {
-        "bgnbd": {
-            "r": bgnbd.r,
-            "alpha": bgnbd.alpha,
-            "a": bgnbd.a,
-            "b": bgnbd.b,
-            "loglik": bgnbd.loglik,
-        },
-        "gamma_gamma": {"p": spend.p, "q": spend.q, "gamma": spend.gamma},
+        **clv.fitted(bgnbd, spend),
         "rfm_edges": {
             "r": rfm.quintile_edges(history.today - history.last),
             "f": rfm.quintile_edges(history.days),

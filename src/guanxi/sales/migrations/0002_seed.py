@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from guanxi.core.migration_helpers import grant_role_permissions
+from guanxi.core.migration_helpers import grant_role_permissions, seed_dictionary_category
 
 # (code, English, Chinese, default probability %)
 STAGES = [
@@ -68,18 +68,7 @@ def seed_pipeline(apps, schema_editor):
                 "probability": probability,
             },
         )
-    DictCategory = apps.get_model("core", "DictCategory")
-    DictItem = apps.get_model("core", "DictItem")
-    category, _ = DictCategory.objects.get_or_create(
-        code="lost_reason",
-        defaults={"label_en": "Reasons lost", "label_zh": "开发失败原因", "order": 90},
-    )
-    for order, (code, label_en, label_zh) in enumerate(LOST_REASONS, start=1):
-        DictItem.objects.get_or_create(
-            category=category,
-            code=code,
-            defaults={"label_en": label_en, "label_zh": label_zh, "order": order * 10},
-        )
+    seed_dictionary_category(apps, "lost_reason", ("Reasons lost", "开发失败原因"), 90, LOST_REASONS)
 
 
 def seed(apps, schema_editor):
