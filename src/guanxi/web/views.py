@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from guanxi.accounts import selectors as account_selectors
 from guanxi.accounts.services import user_set_language
+from guanxi.analytics import selectors as analytics_selectors
 from guanxi.core.roles import data_scope
 from guanxi.service import selectors as service_selectors
 from guanxi.web.utils import AuthedRequest, require
@@ -29,6 +30,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     if user.has_perm("service.change_servicerequest"):
         # Who works the service desk lands on what needs doing there.
         context["service_queues"] = service_selectors.queue_counts(actor=user)
+    if user.has_perm("analytics.manage_churn"):
+        # Account managers and supervisors see at once how many customers are slipping away.
+        context["churn"] = analytics_selectors.churn_counts(actor=user)
     return render(request, "web/home.html", context)
 
 
