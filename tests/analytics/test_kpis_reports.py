@@ -116,7 +116,7 @@ class TestFormulas:
             "complaint_rate",
         ]
         assert len(first["kpis"][0]["trend"]) == 6
-        assert first["kpis"][0]["definition"].startswith("（期初客户数 − 流失客户数）")
+        assert first["kpis"][0]["definition"] == str(KPI_BY_KEY["retention_rate"].definition)
         assert KpiSnapshot.objects.filter(scope_key="executive:all").count() == 7
         buy(book.east, "2026-11-01")
         churned(book.east, "2026-11-02")
