@@ -8,12 +8,11 @@ silence is a new episode.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,22 +102,27 @@ def churn_scan(*, today: dt.date | None = None) -> ScanResult:
     with transaction.atomic():
         # ignore_conflicts: a parallel run that got there first has opened the same episode.
         ChurnWarning.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-        ids = [warning.customer_id for warning in new]
-        for start in range(0, len(ids), 2000):
-            Customer.objects.filter(
-                pk__in=ids[start : start + 2000], status=Customer.Status.NORMAL
-            ).update(status=Customer.Status.CHURN_WARNING, updated_at=now)
-        transaction.on_commit(lambda: _tell_managers(ids, today))
+        # The warnings of this run are those opened at ``now``: subqueries, not id lists (a
+        # first scan of a large book opens hundreds of thousands).
+        opened_now = ChurnWarning.objects.filter(opened_at=now, status=ChurnWarning.Status.OPEN)
+        Customer.objects.filter(
+            pk__in=opened_now.values("customer_id"), status=Customer.Status.NORMAL
+        ).update(status=Customer.Status.CHURN_WARNING, updated_at=now)
+        transaction.on_commit(lambda: _tell_managers(now, today))
     return ScanResult(opened=len(new), recovered=recovered, won_back=won_back)
 
 
-def _tell_managers(customer_ids: list[int], today: dt.date) -> None:
+def _tell_managers(opened_at: dt.datetime, today: dt.date) -> None:
     """One notification per account manager and day: how many of their customers went quiet."""
-    managers = Counter(
-        Customer.objects.filter(pk__in=customer_ids, account_manager__isnull=False).values_list(
-            "account_manager_id", flat=True
+    managers = {
+        row["customer__account_manager"]: row["n"]
+        for row in ChurnWarning.objects.filter(
+            opened_at=opened_at, customer__account_manager__isnull=False
         )
-    )
+        .values("customer__account_manager")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
     for user in User.objects.filter(pk__in=managers, is_active=True):
         count = managers[user.pk]
         with in_language_of(user):
