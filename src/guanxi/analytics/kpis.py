@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
 from guanxi.analytics.models import ChurnWarning, CustomerScore, KpiSnapshot
+from guanxi.analytics.selectors import in_customer_scope
 from guanxi.core.dates import Period, last_months, months_of, named_period
 from guanxi.core.roles import DataScope, data_scope
 from guanxi.customers.models import Interaction
@@ -165,12 +166,16 @@ def compute_kpis(*, actor: User, period: Period) -> dict[str, Any]:
         at_end=Count("pk"),
     )
     at_start, lost = base["at_start"], base["lost"]
-    interactions = Interaction.objects.filter(
-        customer__in=customers.values("pk"),
-        effective=True,
-        occurred_at__gte=period.start_at,
-        occurred_at__lt=period.end_at,
-    ).count()
+    interactions = (
+        in_customer_scope(Interaction.objects.all(), actor)
+        .filter(
+            customer__archived_at__isnull=True,
+            effective=True,
+            occurred_at__gte=period.start_at,
+            occurred_at__lt=period.end_at,
+        )
+        .count()
+    )
     values: dict[str, Any] = {
         "customers_at_start": at_start,
         "customers_lost": lost,
@@ -210,7 +215,9 @@ def compute_kpis(*, actor: User, period: Period) -> dict[str, Any]:
             won=sales["won"],
             lost_opportunities=sales["lost"],
         )
-    scores = CustomerScore.objects.filter(customer__in=customers.values("pk"), clv__isnull=False)
+    scores = in_customer_scope(CustomerScore.objects.all(), actor).filter(
+        customer__archived_at__isnull=True, clv__isnull=False
+    )
     clv = scores.aggregate(average=Avg("clv"), total=Sum("clv"), n=Count("pk"))
     values["average_clv"] = round(float(clv["average"]), 2) if clv["average"] is not None else None
     values["total_clv"] = round(float(clv["total"]), 2) if clv["total"] is not None else None

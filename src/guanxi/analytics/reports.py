@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.analytics.models import ChurnWarning
+from guanxi.analytics.selectors import visible_churn_warnings
 from guanxi.analytics.services.scores import PURCHASED
 from guanxi.core.dates import Period
 from guanxi.core.errors import require_perm
@@ -319,9 +320,8 @@ def service(actor: User, f: ReportFilters) -> ReportResult:
 
 def churn(actor: User, f: ReportFilters) -> ReportResult:
     """Churn confirmed in the period: customer, manager, reason; by reason and by year."""
-    customers = visible_customers(actor).filter(f.customer_q())
-    confirmed = ChurnWarning.objects.filter(
-        customer__in=customers.values("pk"), status=ChurnWarning.Status.CHURNED
+    confirmed = visible_churn_warnings(actor).filter(
+        f.customer_q("customer__"), status=ChurnWarning.Status.CHURNED
     )
     in_period = confirmed.filter(closed_at__gte=f.period.start_at, closed_at__lt=f.period.end_at)
     lookup = DictionaryLookup()

@@ -19,8 +19,7 @@ from guanxi.analytics.models import (
 )
 from guanxi.analytics.rfm import SEGMENT_GRID
 from guanxi.core.errors import require_perm
-from guanxi.core.roles import DataScope, data_scope
-from guanxi.customers.selectors import visible_customers
+from guanxi.core.roles import DataScope, customer_scope, data_scope, scope_queryset
 
 
 @dataclass
@@ -30,9 +29,18 @@ class ChurnFilters:
     q: str = ""
 
 
+def in_customer_scope(queryset: QuerySet, actor: User, customer: str = "customer") -> QuerySet:
+    """Rows whose customer the actor may see: the customers' own scope rule, applied through
+    the relation (no customer list at all for those who see everyone)."""
+    return scope_queryset(
+        queryset, actor, owner_field=f"{customer}__account_manager", scope=customer_scope(actor)
+    )
+
+
 def visible_churn_warnings(actor: User) -> QuerySet[ChurnWarning]:
     require_perm(actor, "analytics.view_churnwarning")
-    return ChurnWarning.objects.filter(customer__in=visible_customers(actor).values("pk"))
+    require_perm(actor, "customers.view_customer")
+    return in_customer_scope(ChurnWarning.objects.all(), actor)
 
 
 def churn_list(*, actor: User, filters: ChurnFilters | None = None) -> QuerySet[ChurnWarning]:
@@ -48,7 +56,18 @@ def churn_list(*, actor: User, filters: ChurnFilters | None = None) -> QuerySet[
         warnings = warnings.filter(
             Q(customer__name__icontains=f.q.strip()) | Q(customer__code__iexact=f.q.strip())
         )
-    return warnings.annotate(measure_count=Count("measures"))
+    return warnings
+
+
+def measure_counts(warnings: list[ChurnWarning]) -> dict[int, int]:
+    """Retention measures per warning, for the warnings of one page."""
+    rows = (
+        RetentionMeasure.objects.filter(warning__in=[w.pk for w in warnings])
+        .values("warning")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["warning"]: row["n"] for row in rows}
 
 
 def churn_counts(*, actor: User) -> dict[str, int]:
@@ -82,7 +101,7 @@ def visible_plans(actor: User) -> QuerySet[ImprovementPlan]:
     return plans.filter(
         Q(subject=ImprovementPlan.Subject.COMPANY)
         | Q(subject=ImprovementPlan.Subject.TEAM, team_id=actor.team_id)
-        | Q(customer__in=visible_customers(actor).values("pk"))
+        | Q(pk__in=in_customer_scope(plans.filter(customer__isnull=False), actor).values("pk"))
     )
 
 
@@ -117,8 +136,9 @@ def task_get(*, actor: User, plan: ImprovementPlan, pk: int) -> ImprovementTask:
 
 def visible_scores(actor: User) -> QuerySet[CustomerScore]:
     require_perm(actor, "analytics.view_customerscore")
-    return CustomerScore.objects.filter(
-        customer__in=visible_customers(actor).filter(archived_at__isnull=True).values("pk")
+    require_perm(actor, "customers.view_customer")
+    return in_customer_scope(
+        CustomerScore.objects.filter(customer__archived_at__isnull=True), actor
     )
 
 

@@ -111,11 +111,19 @@ def churn_list(request: AuthedRequest) -> HttpResponse:
     found = selectors.churn_list(actor=request.user, filters=filters).order_by("-opened_at", "-id")
     page = Paginator(found, 25).get_page(request.GET.get("page"))
     lookup = DictionaryLookup()
+    measures = selectors.measure_counts(list(page))
     rows = []
     for warning in page:
         score = getattr(warning.customer, "score", None)
         reasons = [describe(r) for r in score.churn_reasons] if score else []
-        rows.append((warning, reasons, lookup.label("churn_reason", warning.reason)))
+        rows.append(
+            (
+                warning,
+                reasons,
+                lookup.label("churn_reason", warning.reason),
+                measures.get(warning.pk, 0),
+            )
+        )
     context = {
         "page": page,
         "rows": rows,
