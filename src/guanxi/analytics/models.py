@@ -104,13 +104,14 @@ class CustomerScore(models.Model):
     class Meta:
         verbose_name = _("customer score")
         verbose_name_plural = _("customer scores")
-        # The customer list filters and sorts by these.
+        # The customer list filters by these and sorts by the last three (with the customer
+        # as the tie-breaker, so a page is read from the index in order).
         indexes = [
             models.Index(fields=["segment"], name="score_segment_idx"),
             models.Index(fields=["value_tier"], name="score_value_tier_idx"),
-            models.Index(fields=["churn_risk"], name="score_churn_risk_idx"),
-            models.Index(fields=["clv"], name="score_clv_idx"),
-            models.Index(fields=["annual_spend"], name="score_annual_spend_idx"),
+            models.Index(fields=["churn_risk", "customer"], name="score_churn_risk_idx"),
+            models.Index(fields=["clv", "customer"], name="score_clv_idx"),
+            models.Index(fields=["annual_spend", "customer"], name="score_annual_spend_idx"),
         ]
 
     def __str__(self) -> str:

@@ -31,7 +31,7 @@ CUSTOMER_ORDERING = {
     "churn_risk": "score__churn_risk",
     "annual_spend": "score__annual_spend",
 }
-# Customers without scores sort last either way.
+# Sorting by one of these lists only the customers that have the score.
 SCORE_ORDERING = frozenset({"clv", "churn_risk", "annual_spend"})
 
 

@@ -1,7 +1,6 @@
 from typing import Any
 
 import django_tables2 as tables
-from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -16,9 +15,9 @@ STATUS_BADGES: dict[str, str] = {
 }
 
 
-def _nulls_last(field: str, descending: bool) -> Any:
-    """Unscored customers last whichever way (SQLite would put NULLs first)."""
-    return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+def _by_score(queryset: Any, field: str, descending: bool) -> Any:
+    sign = "-" if descending else ""
+    return queryset.filter(**{f"{field}__isnull": False}).order_by(f"{sign}{field}", "pk")
 
 
 class CustomerTable(tables.Table):
@@ -94,11 +93,13 @@ class CustomerTable(tables.Table):
     def render_clv(self, value: Any) -> str:
         return f"¥{value:,.0f}"
 
+    # Sorting by a score lists the scored customers (as the API does): the score's index
+    # answers the page instead of a sort of every customer.
     def order_churn_risk(self, queryset: Any, is_descending: bool) -> tuple[Any, bool]:
-        return queryset.order_by(_nulls_last("score__churn_risk", is_descending), "-id"), True
+        return _by_score(queryset, "score__churn_risk", is_descending), True
 
     def order_clv(self, queryset: Any, is_descending: bool) -> tuple[Any, bool]:
-        return queryset.order_by(_nulls_last("score__clv", is_descending), "-id"), True
+        return _by_score(queryset, "score__clv", is_descending), True
 
     def render_communications(self, value: int) -> str:
         if self._communications is None:
