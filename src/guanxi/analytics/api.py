@@ -110,7 +110,7 @@ def report(request: HttpRequest, key: str, query: Query[ReportQuery]) -> Any:
             }
             for row in page.object_list
         ],
-        "totals": result.totals,
+        "totals": result.totals_data(),
         "chart": result.chart_data(),
     }
 

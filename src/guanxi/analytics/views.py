@@ -89,6 +89,7 @@ def report(request: AuthedRequest, key: str) -> HttpResponseBase:
         "query": query.urlencode(),
         "period": form.filters().period,
         "chart": result.chart_data(),
+        "totals": result.totals_data(),
     }
     return render(request, "analytics/report.html", context)
 
