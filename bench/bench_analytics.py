@@ -43,7 +43,7 @@ from django.utils import timezone  # noqa: E402
 from guanxi.accounts.models import User  # noqa: E402
 from guanxi.analytics.kpis import compute_kpis  # noqa: E402
 from guanxi.analytics.services import churn_scan, refresh_scores  # noqa: E402
-from guanxi.analytics.services.scores import rfm_inputs_sql  # noqa: E402
+from guanxi.analytics.services.scores import rfm_rows  # noqa: E402
 from guanxi.core.dates import named_period  # noqa: E402
 from guanxi.core.roles import Role  # noqa: E402
 from guanxi.customers.models import Customer  # noqa: E402
@@ -163,12 +163,9 @@ def timed(client: Client, url: str, runs: int) -> dict[str, float]:
 
 
 def raw_rfm_aggregate() -> int:
-    sql, params = rfm_inputs_sql()
-    today = timezone.localdate()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(sql, [*params, today, today.replace(year=today.year - 1)])
-        return len(cursor.fetchall())
+    """The SQL alone: the RFM inputs of every customer, fetched."""
+    with transaction.atomic():
+        return len(rfm_rows(timezone.localdate()))
 
 
 def main() -> int:
