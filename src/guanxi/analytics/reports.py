@@ -224,6 +224,7 @@ class _RankedRows(_Rows):
         super().__init__(ordered, lambda batch: batch)
         self.grouped = grouped
         self._totals: dict[str, Any] | None = None
+        self._reads: list[tuple[int, list[dict[str, Any]]]] = []
 
     def count(self) -> int:
         if self._count is None:
@@ -238,8 +239,7 @@ class _RankedRows(_Rows):
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
         start, stop = index.start or 0, index.stop
-        if self._read is not None:
-            first, kept = self._read
+        for first, kept in self._reads:
             if first <= start and stop is not None and stop <= first + len(kept):
                 return kept[start - first : stop - first]
         sql, params = self.grouped.query.sql_with_params()
@@ -276,7 +276,8 @@ class _RankedRows(_Rows):
         rows = self.enrich(
             [{"customer_id": row[0], "orders": row[1], "amount": row[2]} for row in found]
         )
-        self._read = (start, rows)
+        # Every page read is kept: the first one also feeds the chart.
+        self._reads.append((start, rows))
         return rows
 
 
