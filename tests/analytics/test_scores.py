@@ -325,3 +325,20 @@ class TestPages:
             client_for(people.rep_west).post(f"/customers/{scored[0].pk}/rescore/").status_code
             == 404
         )
+
+
+class TestArchived:
+    def test_archived_customers_have_no_scores(
+        self, people: People, scored: list[Customer]
+    ) -> None:
+        from guanxi.customers.services import customer_archive
+
+        customer = scored[3]
+        customer_archive(actor=people.sup_east, customer=customer)
+        assert not CustomerScore.objects.filter(customer=customer).exists()
+        refresh_scores(today=TODAY)
+        assert CustomerScore.objects.count() == 29
+        assert not CustomerScore.objects.filter(customer=customer).exists()
+        assert rescore_customer(Customer.objects.get(pk=customer.pk), today=TODAY) is None
+        body = bearer_for(people.executive).get("/api/v1/analytics/segments").json()
+        assert body["scored"] == 29

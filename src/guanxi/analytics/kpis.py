@@ -215,9 +215,7 @@ def compute_kpis(*, actor: User, period: Period) -> dict[str, Any]:
             won=sales["won"],
             lost_opportunities=sales["lost"],
         )
-    scores = in_customer_scope(CustomerScore.objects.all(), actor).filter(
-        customer__archived_at__isnull=True, clv__isnull=False
-    )
+    scores = in_customer_scope(CustomerScore.objects.filter(clv__isnull=False), actor)
     clv = scores.aggregate(average=Avg("clv"), total=Sum("clv"), n=Count("pk"))
     values["average_clv"] = round(float(clv["average"]), 2) if clv["average"] is not None else None
     values["total_clv"] = round(float(clv["total"]), 2) if clv["total"] is not None else None

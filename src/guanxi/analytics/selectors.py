@@ -137,9 +137,8 @@ def task_get(*, actor: User, plan: ImprovementPlan, pk: int) -> ImprovementTask:
 def visible_scores(actor: User) -> QuerySet[CustomerScore]:
     require_perm(actor, "analytics.view_customerscore")
     require_perm(actor, "customers.view_customer")
-    return in_customer_scope(
-        CustomerScore.objects.filter(customer__archived_at__isnull=True), actor
-    )
+    # Archived customers have no scores (the refresh leaves them out).
+    return in_customer_scope(CustomerScore.objects.all(), actor)
 
 
 def rfm_segments(*, actor: User) -> dict[str, Any]:

@@ -83,6 +83,20 @@ class History:
     annual: np.ndarray
     today: int
 
+    def without(self, ids: list[int]) -> History:
+        """The same history without these customers."""
+        keep = ~np.isin(self.ids, np.array(ids, dtype=np.int64))
+        return History(
+            ids=self.ids[keep],
+            first=self.first[keep],
+            last=self.last[keep],
+            days=self.days[keep],
+            spend=self.spend[keep],
+            first_spend=self.first_spend[keep],
+            annual=self.annual[keep],
+            today=self.today,
+        )
+
     def summary(self) -> clv.Summary:
         frequency = self.days - 1.0
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -274,6 +288,10 @@ def refresh_scores(*, today: dt.date | None = None) -> RefreshResult:
     now = timezone.now()
     with transaction.atomic():
         history = read_history(today)
+    # Archived customers get no scores: lists, segments and KPIs then read the score table
+    # without checking every customer (few are archived; they are left out here instead).
+    archived = list(Customer.objects.filter(archived_at__isnull=False).values_list("pk", flat=True))
+    history = history.without(archived)
     if len(history.ids) == 0:
         with transaction.atomic():
             CustomerScore.objects.all().delete()
@@ -281,7 +299,7 @@ def refresh_scores(*, today: dt.date | None = None) -> RefreshResult:
     try:
         model = fit_model(history)
     except clv.FitError:
-        # Too little history for the purchase models: keep RFM and tiers, no CLV.
+        # Too little history for the purchase models: nothing is scored until there is.
         model = {}
     scored = score_history(history, model, config) if model else None
     with transaction.atomic():
@@ -308,7 +326,7 @@ def rescore_customer(customer: Customer, *, today: dt.date | None = None) -> Cus
     history = read_history(today, customer.pk)
     with transaction.atomic():
         CustomerScore.objects.filter(customer=customer).delete()
-        if len(history.ids) == 0:
+        if len(history.ids) == 0 or customer.is_archived:
             return None
         scored = score_history(history, config.model, config)
         row = next(_rows(scored, timezone.now()))

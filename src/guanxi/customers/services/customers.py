@@ -246,6 +246,12 @@ def _set_archived(customer: Customer, *, actor: User, archived: bool) -> Custome
     customer.version += 1
     customer.save(update_fields=["archived_at", "version", "updated_at"])
     audit_update(actor=actor, instance=customer, before=before)
+    if archived:
+        from guanxi.analytics.models import CustomerScore
+
+        # Archived customers leave the analytics (a restore scores them again at the next
+        # refresh, or at once with "Recompute scores").
+        CustomerScore.objects.filter(customer=customer).delete()
     return customer
 
 
