@@ -87,22 +87,12 @@ class Report:
     run: Callable[[User, ReportFilters], ReportResult]
 
     def export_rows(self, result: ReportResult) -> Iterable[list[Any]]:
-        rows = (
-            result.rows.iterator(chunk_size=2000)
-            if isinstance(result.rows, QuerySet)
-            else result.rows
-        )
-        for row in rows:
+        for row in result.rows:
             yield [_plain(row.get(column.key)) for column in self.columns]
 
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
-
-
-def _manager_name(row: dict[str, Any], prefix: str) -> str:
-    full = f"{row.get(prefix + 'last_name') or ''}{row.get(prefix + 'first_name') or ''}".strip()
-    return full or row.get(prefix + "username") or ""
 
 
 # --- Customer contribution (贡献分析) -----------------------------------------------------------
@@ -170,18 +160,16 @@ def _contribution_row(
 
 class _Rows:
     """A queryset read a page (or an export chunk) at a time, each batch turned into report rows
-    by ``enrich`` with one more query at most; the last page read is kept for the chart."""
+    by ``enrich`` with one more query at most; every page read is kept (the first one also
+    feeds the chart)."""
 
     def __init__(
-        self,
-        queryset: QuerySet,
-        enrich: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
-        count: int | None = None,
+        self, queryset: QuerySet, enrich: Callable[[list[Any]], list[dict[str, Any]]]
     ) -> None:
         self.queryset = queryset
         self.enrich = enrich
-        self._count = count
-        self._read: tuple[int, list[dict[str, Any]]] | None = None
+        self._count: int | None = None
+        self._reads: list[tuple[int, list[dict[str, Any]]]] = []
 
     def count(self) -> int:
         if self._count is None:
@@ -193,16 +181,18 @@ class _Rows:
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
         start, stop = index.start or 0, index.stop
-        if self._read is not None:
-            first, kept = self._read
+        for first, kept in self._reads:
             if first <= start and stop is not None and stop <= first + len(kept):
                 return kept[start - first : stop - first]
-        found = self.enrich(list(self.queryset[index]))
-        self._read = (start, found)
-        return found
+        rows = self._fetch(start, stop)
+        self._reads.append((start, rows))
+        return rows
+
+    def _fetch(self, start: int, stop: int | None) -> list[dict[str, Any]]:
+        return self.enrich(list(self.queryset[start:stop]))
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        batch: list[dict[str, Any]] = []
+        batch: list[Any] = []
         for row in self.queryset.iterator(chunk_size=2000):
             batch.append(row)
             if len(batch) == 2000:
@@ -224,7 +214,6 @@ class _RankedRows(_Rows):
         super().__init__(ordered, lambda batch: batch)
         self.grouped = grouped
         self._totals: dict[str, Any] | None = None
-        self._reads: list[tuple[int, list[dict[str, Any]]]] = []
 
     def count(self) -> int:
         if self._count is None:
@@ -237,11 +226,7 @@ class _RankedRows(_Rows):
         assert self._totals is not None
         return self._totals
 
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        start, stop = index.start or 0, index.stop
-        for first, kept in self._reads:
-            if first <= start and stop is not None and stop <= first + len(kept):
-                return kept[start - first : stop - first]
+    def _fetch(self, start: int, stop: int | None) -> list[dict[str, Any]]:
         sql, params = self.grouped.query.sql_with_params()
         limit = max(0, (stop if stop is not None else start + self.PROBE) - start)
         with transaction.atomic(), connection.cursor() as cursor:
@@ -273,12 +258,9 @@ class _RankedRows(_Rows):
                 "orders": int(sums["orders"] or 0),
                 "customers": sums["customers"],
             }
-        rows = self.enrich(
+        return self.enrich(
             [{"customer_id": row[0], "orders": row[1], "amount": row[2]} for row in found]
         )
-        # Every page read is kept: the first one also feeds the chart.
-        self._reads.append((start, rows))
-        return rows
 
 
 # --- Customer composition (构成分析) ------------------------------------------------------------
@@ -389,24 +371,20 @@ def churn(actor: User, f: ReportFilters) -> ReportResult:
     )
     in_period = confirmed.filter(closed_at__gte=f.period.start_at, closed_at__lt=f.period.end_at)
     lookup = DictionaryLookup()
-    listed = in_period.values(
-        "customer_id", "customer__code", "customer__name", "customer__region",
-        "customer__account_manager__username", "customer__account_manager__last_name",
-        "customer__account_manager__first_name", "reason", "last_order_date", "closed_at",
-        "won_back_at",
-    ).order_by("-closed_at", "-id")  # fmt: skip
+    listed = in_period.select_related("customer__account_manager").order_by("-closed_at", "-id")
 
-    def convert(row: dict[str, Any]) -> dict[str, Any]:
+    def convert(warning: ChurnWarning) -> dict[str, Any]:
+        customer, manager = warning.customer, warning.customer.account_manager
         return {
-            "customer_id": row["customer_id"],
-            "code": row["customer__code"],
-            "name": row["customer__name"],
-            "region": lookup.label("region", row["customer__region"]),
-            "manager": _manager_name(row, "customer__account_manager__"),
-            "reason": lookup.label("churn_reason", row["reason"]),
-            "last_order_date": row["last_order_date"],
-            "confirmed": timezone.localdate(row["closed_at"]),
-            "won_back": timezone.localdate(row["won_back_at"]) if row["won_back_at"] else None,
+            "customer_id": customer.pk,
+            "code": customer.code,
+            "name": customer.name,
+            "region": lookup.label("region", customer.region),
+            "manager": manager.display_name if manager else "",
+            "reason": lookup.label("churn_reason", warning.reason),
+            "last_order_date": warning.last_order_date,
+            "confirmed": timezone.localdate(warning.closed_at),
+            "won_back": timezone.localdate(warning.won_back_at) if warning.won_back_at else None,
         }
 
     reasons = [
