@@ -224,6 +224,15 @@ class TestRefresh:
         assert CustomerScore.objects.count() == 0
         assert rescore_customer(book.east) is None
 
+    def test_the_nightly_job_keeps_an_unfitted_model_empty(self, book: Book, clock: Any) -> None:
+        from guanxi.analytics.tasks import run_nightly
+
+        buy(book.east, "2026-01-01")
+        assert run_nightly()["customers_scored"] == 0
+        # The held-out check adds nothing to an empty model: a re-score still finds no fit.
+        assert AnalyticsSettings.load().model == {}
+        assert rescore_customer(book.east) is None
+
 
 class TestBacktest:
     def test_it_measures_the_ranking_on_a_later_period(self, scored: list[Customer]) -> None:

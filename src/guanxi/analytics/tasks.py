@@ -15,8 +15,9 @@ def run_nightly() -> dict[str, Any]:
     """Every step in order; also what ``guanxi analytics refresh`` runs."""
     scan = churn_scan()
     scores = refresh_scores()
-    quality = backtest()
-    AnalyticsSettings.objects.filter(pk=1).update(model={**scores.model, "backtest": quality})
+    quality = backtest(current=scores.history)
+    if scores.model:  # an empty model means "nothing fitted yet": it stays empty
+        AnalyticsSettings.objects.filter(pk=1).update(model={**scores.model, "backtest": quality})
     plans = satisfaction_watch()
     snapshots = warm_kpis()
     return {

@@ -8,6 +8,7 @@ so one customer can be re-scored later against the same population.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,9 +40,9 @@ def _day_number(column: str) -> str:
     return f"CAST(julianday({column}) - julianday('{EPOCH.isoformat()}') AS INTEGER)"
 
 
-def rfm_inputs_sql(customer_id: int | None = None) -> tuple[str, list[Any]]:
-    """One row per customer with purchases up to a day: first and last purchase day (days since
-    EPOCH), purchase days, total spend, first day's spend, spend in the last 365 days."""
+def rfm_rows(today: dt.date, customer_id: int | None = None) -> list[tuple]:
+    """One row per customer with purchases up to ``today``: first and last purchase day (days
+    since EPOCH), purchase days, total spend, first day's spend, spend in the last 365 days."""
     order = Order._meta.db_table
     only_one = "AND customer_id = %s" if customer_id is not None else ""
     statuses = ", ".join(["%s"] * len(PURCHASED))
@@ -67,7 +68,16 @@ def rfm_inputs_sql(customer_id: int | None = None) -> tuple[str, list[Any]]:
         FROM days
         GROUP BY customer_id
     """
-    return sql, [*PURCHASED]
+    only = [customer_id] if customer_id is not None else []
+    # Its own transaction: the settings below hold for this query only.
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner guesses far fewer customer-days than there are and picks hash
+            # aggregates that spill to disk; ordered aggregates stream over the index instead.
+            cursor.execute("SET LOCAL enable_hashagg = off")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(sql, [*PURCHASED, today, *only, today - dt.timedelta(days=365)])
+        return cursor.fetchall()
 
 
 @dataclass
@@ -111,20 +121,6 @@ class History:
         )
 
 
-def rfm_rows(today: dt.date, customer_id: int | None = None) -> list[tuple]:
-    """The RFM inputs as the database gives them (call inside a transaction)."""
-    sql, params = rfm_inputs_sql(customer_id)
-    extra = [customer_id] if customer_id is not None else []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The planner guesses far fewer customer-days than there are and picks hash
-            # aggregates that spill to disk; ordered aggregates stream over the index instead.
-            cursor.execute("SET LOCAL enable_hashagg = off")
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(sql, [*params, today, *extra, today - dt.timedelta(days=365)])
-        return cursor.fetchall()
-
-
 def read_history(today: dt.date, customer_id: int | None = None) -> History:
     rows = rfm_rows(today, customer_id)
     table = np.array(rows, dtype=float).reshape(-1, 7)
@@ -138,6 +134,13 @@ def read_history(today: dt.date, customer_id: int | None = None) -> History:
         annual=table[:, 6],
         today=(today - EPOCH).days,
     )
+
+
+def scored_population(today: dt.date) -> History:
+    """Every customer's history up to ``today``, archived customers left out: they get no
+    scores, so lists, segments and KPIs read the score table without checking customers."""
+    archived = Customer.objects.filter(archived_at__isnull=False).values_list("pk", flat=True)
+    return read_history(today).without(list(archived))
 
 
 def _complaints(until: dt.datetime, ids: np.ndarray | None = None) -> dict[int, int]:
@@ -191,8 +194,12 @@ def score_history(history: History, model: dict, config: AnalyticsSettings) -> S
         monthly_discount_rate=float(config.monthly_discount_rate),
     )
     soon = bgnbd.expected_purchases(OUTLOOK_WEEKS, s)
-    gaps = np.where(s.frequency > 0, (history.last - history.first) / np.maximum(s.frequency, 1), 0)
-    gaps = np.where(s.frequency > 0, gaps, model["typical_gap_days"])
+    # The usual days between purchase days; one-time buyers get the population's.
+    gaps = np.where(
+        s.frequency > 0,
+        (history.last - history.first) / np.maximum(s.frequency, 1),
+        model["typical_gap_days"],
+    )
     until = day_start(EPOCH + dt.timedelta(days=history.today + 1))
     complaints = _complaints(until, history.ids if len(history.ids) < 1000 else None)
     satisfaction = _satisfaction(history.ids if len(history.ids) < 1000 else None)
@@ -246,8 +253,6 @@ FIELDS = [
 
 
 def _rows(scored: Scored, now: dt.datetime) -> Any:
-    import json
-
     h, v = scored.history, scored.valuation
     for i, pk in enumerate(h.ids.tolist()):
         yield (
@@ -278,6 +283,7 @@ class RefreshResult:
     customers: int
     seconds: float
     model: dict
+    history: History  # what was scored (the held-out test reuses it as "since the cut-off")
 
 
 def refresh_scores(*, today: dt.date | None = None) -> RefreshResult:
@@ -286,16 +292,11 @@ def refresh_scores(*, today: dt.date | None = None) -> RefreshResult:
     today = today or timezone.localdate()
     config = AnalyticsSettings.load()
     now = timezone.now()
-    with transaction.atomic():
-        history = read_history(today)
-    # Archived customers get no scores: lists, segments and KPIs then read the score table
-    # without checking every customer (few are archived; they are left out here instead).
-    archived = list(Customer.objects.filter(archived_at__isnull=False).values_list("pk", flat=True))
-    history = history.without(archived)
+    history = scored_population(today)
     if len(history.ids) == 0:
         with transaction.atomic():
             CustomerScore.objects.all().delete()
-        return RefreshResult(0, time.perf_counter() - started, {})
+        return RefreshResult(0, time.perf_counter() - started, {}, history)
     try:
         model = fit_model(history)
     except clv.FitError:
@@ -313,7 +314,7 @@ def refresh_scores(*, today: dt.date | None = None) -> RefreshResult:
             scored_customers=len(history.ids) if scored is not None else 0,
             model=model,
         )
-    return RefreshResult(len(history.ids) if scored is not None else 0, seconds, model)
+    return RefreshResult(len(history.ids) if scored is not None else 0, seconds, model, history)
 
 
 def rescore_customer(customer: Customer, *, today: dt.date | None = None) -> CustomerScore | None:
@@ -336,18 +337,20 @@ def rescore_customer(customer: Customer, *, today: dt.date | None = None) -> Cus
         return CustomerScore.objects.create(**values)
 
 
-def backtest(*, today: dt.date | None = None, months: int = 6) -> dict[str, Any]:
+def backtest(
+    *, today: dt.date | None = None, months: int = 6, current: History | None = None
+) -> dict[str, Any]:
     """How well the churn risk ranks churners: score as of ``months`` ago, then see who
-    ordered since. Churned = no purchase after the cut-off; the metric is the ROC AUC."""
+    ordered since. Churned = no purchase after the cut-off; the metric is the ROC AUC.
+    ``current`` is today's history when the caller has read it already (the nightly job)."""
     from guanxi.analytics.risk import auc
     from guanxi.analytics.services.churn import months_before
 
     today = today or timezone.localdate()
     cutoff = months_before(today, months)
     config = AnalyticsSettings.load()
-    with transaction.atomic():
-        before = read_history(cutoff)
-        after = read_history(today)
+    before = scored_population(cutoff)
+    after = current if current is not None else scored_population(today)
     if len(before.ids) < 10:
         return {"cutoff": cutoff.isoformat(), "customers": len(before.ids), "auc": None}
     try:
