@@ -216,7 +216,7 @@ def compute_kpis(*, actor: User, period: Period) -> dict[str, Any]:
             lost_opportunities=sales["lost"],
         )
     scores = in_customer_scope(CustomerScore.objects.filter(clv__isnull=False), actor)
-    clv = scores.aggregate(average=Avg("clv"), total=Sum("clv"), n=Count("pk"))
+    clv = scores.aggregate(average=Avg("clv"), total=Sum("clv"))
     values["average_clv"] = round(float(clv["average"]), 2) if clv["average"] is not None else None
     values["total_clv"] = round(float(clv["total"]), 2) if clv["total"] is not None else None
     return values
@@ -251,11 +251,17 @@ def _snapshot(
     return snapshot
 
 
-def _trend_months() -> list[tuple[str, Period]]:
+def _trend_months() -> list[tuple[str, str, Period]]:
+    """(label, snapshot key, period) of the trend's months. This month is the named period
+    "month" (to date), so its figures are computed and kept once, not twice."""
+    this_month, _choice = named_period("month")
     months = []
     for first in last_months(TREND_MONTHS):
-        month = months_of(Period(first, first + dt.timedelta(days=31)))[0]
-        months.append((first.strftime("%Y-%m"), month))
+        if first == this_month.start:
+            months.append((first.strftime("%Y-%m"), "month", this_month))
+        else:
+            month = months_of(Period(first, first + dt.timedelta(days=31)))[0]
+            months.append((first.strftime("%Y-%m"), first.strftime("%Y-%m"), month))
     return months
 
 
@@ -263,19 +269,20 @@ def kpi_dashboard(*, actor: User, period_choice: str | None, force: bool = False
     """The dashboard's figures: each KPI with value, state, definition and monthly trend."""
     period, choice = named_period(period_choice)
     current = _snapshot(actor, choice, period, max_age=FRESH_FOR, force=force)
-    this_month = timezone.localdate().strftime("%Y-%m")
     trend = [
         (
             label,
-            _snapshot(
+            current.values
+            if key == choice
+            else _snapshot(
                 actor,
-                label,
+                key,
                 month,
-                max_age=FRESH_FOR if label == this_month else None,
-                force=force and label == this_month,
+                max_age=FRESH_FOR if key == "month" else None,
+                force=force and key == "month",
             ).values,
         )
-        for label, month in _trend_months()
+        for label, key, month in _trend_months()
     ]
     values = current.values
     shown = [kpi for kpi in KPIS if kpi.key in values]
@@ -316,7 +323,7 @@ def warm_kpis() -> int:
             period, _choice = named_period(choice)
             _snapshot(user, choice, period, max_age=None, force=True)
             computed += 1
-        this_month = timezone.localdate().strftime("%Y-%m")
-        for label, month in _trend_months():
-            _snapshot(user, label, month, max_age=None, force=label == this_month)
+        for _label, key, month in _trend_months():
+            if key != "month":  # this month was computed with the named periods
+                _snapshot(user, key, month, max_age=None)
     return computed
