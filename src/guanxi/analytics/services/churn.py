@@ -48,14 +48,6 @@ class ScanResult:
     won_back: int
 
 
-def _last_purchases():
-    return (
-        Order.objects.filter(customer=OuterRef("customer"), status__in=PURCHASED)
-        .order_by("-order_date", "-id")
-        .values("pk", "order_date")
-    )
-
-
 def churn_scan(*, today: dt.date | None = None) -> ScanResult:
     """The daily job: close episodes that a new order ended, open warnings for new silences."""
     today = today or timezone.localdate()
@@ -71,9 +63,10 @@ def churn_scan(*, today: dt.date | None = None) -> ScanResult:
         Q(status=ChurnWarning.Status.OPEN)
         | Q(status=ChurnWarning.Status.CHURNED, won_back_at__isnull=True)
     ).annotate(next_order=Subquery(later.values("pk")[:1]))
-    for warning in ended.filter(next_order__isnull=False).select_related("customer"):
-        order = Order.objects.get(pk=warning.next_order)
-        if _end_episode(warning, order, now):
+    ending = list(ended.filter(next_order__isnull=False))
+    orders = Order.objects.in_bulk([warning.next_order for warning in ending])
+    for warning in ending:
+        if _end_episode(warning, orders[warning.next_order], now):
             if warning.status == ChurnWarning.Status.RECOVERED:
                 recovered += 1
             else:

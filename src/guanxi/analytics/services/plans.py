@@ -69,7 +69,9 @@ def satisfaction_watch(*, now: dt.datetime | None = None) -> WatchResult:
         .filter(score__lt=float(PLAN_BELOW), n__gte=MIN_RATINGS["customer"])
         .order_by()
     )
-    customers = Customer.objects.in_bulk([row["customer"] for row in by_customer])
+    customers = Customer.objects.select_related("account_manager").in_bulk(
+        [row["customer"] for row in by_customer]
+    )
     for row in by_customer:
         candidates.append(("customer", None, customers[row["customer"]], row))
     opened = 0
