@@ -312,3 +312,48 @@ class TestWrongUser:
         )
         assert response.status_code == 403
         assert client_for(people.sup_east).get("/analytics/settings/").status_code == 403
+
+
+class TestSettings:
+    def patch(self, client, body):  # type: ignore[no-untyped-def]
+        import json
+
+        return client.patch(
+            "/api/v1/analytics/settings", json.dumps(body), content_type="application/json"
+        )
+
+    def test_an_administrator_changes_them(self, people: People, clock: Any) -> None:
+        response = self.patch(
+            bearer_for(people.admin), {"churn_months": 3, "clv_horizon_weeks": 26}
+        )
+        assert response.status_code == 200
+        assert (response.json()["churn_months"], response.json()["clv_horizon_weeks"]) == (3, 26)
+
+    @pytest.mark.parametrize(
+        ("body", "language", "field", "message"),
+        [
+            ({"churn_months": 0}, "en", "churn_months", "Choose a whole number from 1 to 60."),
+            ({"churn_months": 61}, "zh-hans", "churn_months", "请选择 1 到 60 之间的整数。"),
+            ({"monthly_discount_rate": "1.5"}, "en", "monthly_discount_rate",
+             "A monthly rate from 0 to below 1, e.g. 0.01."),
+            ({"high_value_spend": "5000", "medium_value_spend": "8000"}, "en",
+             "high_value_spend", "High value must start above medium value."),
+            ({"medium_value_spend": "-1"}, "en", "medium_value_spend",
+             "Enter an amount from 0 to below a trillion."),
+        ],
+    )  # fmt: skip
+    def test_bad_values_are_named_and_nothing_changes(
+        self, people: People, clock: Any, body, language, field, message
+    ) -> None:
+        from guanxi.analytics.models import AnalyticsSettings
+
+        before = AnalyticsSettings.load()
+        response = self.patch(bearer_for(people.admin, language), body)
+        assert response.status_code == 422
+        assert response.json()["errors"] == [{"field": field, "message": message}]
+        after = AnalyticsSettings.load()
+        assert (after.churn_months, after.high_value_spend, after.medium_value_spend) == (
+            before.churn_months,
+            before.high_value_spend,
+            before.medium_value_spend,
+        )
