@@ -8,7 +8,7 @@ import pytest
 
 from guanxi.analytics.models import AnalyticsSettings, ChurnWarning, RetentionMeasure
 from guanxi.analytics.services import churn_scan
-from guanxi.analytics.services.churn import months_before
+from guanxi.core.dates import months_before
 from guanxi.core.models import Notification
 from guanxi.customers.models import Customer
 from guanxi.orders.services import LineInput, order_create

@@ -274,7 +274,11 @@ class TestContactsAndInteractions:
         )
         assert response.status_code == 422
         assert response.json()["errors"] == [
-            {"field": "channel", "message": "Choose a channel from the dictionary."}
+            {
+                "field": "channel",
+                "message": "“fax” is not in the dictionary. "
+                "Choose from: Phone, E-mail, Visit, Meeting, WeChat, Online.",
+            }
         ]
 
 

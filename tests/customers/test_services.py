@@ -25,7 +25,7 @@ def test_codes_are_generated_unique_and_checked(people: People, book: Book) -> N
     assert messages(taken) == {"code": [f"A customer with the code {book.east.code} exists."]}
     with pytest.raises(ValidationError) as long:
         services.customer_create(actor=people.admin, name="丁公司", code="X" * 33)
-    assert messages(long) == {"code": ["A code has at most 32 characters."]}
+    assert messages(long) == {"code": ["Ensure this value has at most 32 characters (it has 33)."]}
 
 
 def test_an_inactive_manager_is_refused(people: People, book: Book) -> None:

@@ -8,3 +8,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from guanxi.analytics import profile  # noqa: F401  (scores and churn in the 360 view)
+        from guanxi.analytics.services.scores import drop_archived_scores
+        from guanxi.customers.signals import customer_archived
+
+        customer_archived.connect(drop_archived_scores, dispatch_uid="analytics-archived")

@@ -25,12 +25,12 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts.models import User
 from guanxi.analytics.models import ChurnWarning
 from guanxi.analytics.selectors import visible_churn_warnings
-from guanxi.analytics.services.scores import PURCHASED
 from guanxi.core.dates import Period
 from guanxi.core.errors import require_perm
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import visible_customers
+from guanxi.orders.models import Order
 
 CENT = Decimal("0.01")
 
@@ -108,7 +108,7 @@ def contribution(actor: User, f: ReportFilters) -> ReportResult:
 
     orders = order_list(actor=actor).filter(
         f.customer_q("customer__"),
-        status__in=PURCHASED,
+        status__in=Order.SALE_STATUSES,
         order_date__gte=f.period.start,
         order_date__lte=f.period.end,
     )

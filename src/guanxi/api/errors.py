@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -73,10 +74,14 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     }
     if kind in messages:
         return messages[kind]
-    if kind == "string_too_long":
-        return _("Use at most %(count)s characters.") % {"count": ctx.get("max_length")}
-    if kind == "string_too_short":
-        return _("Use at least %(count)s characters.") % {"count": ctx.get("min_length")}
+    if kind in {"string_too_long", "string_too_short"}:
+        # The words of the model's own length rule, which forms and imports report.
+        limit = ctx.get("max_length", ctx.get("min_length"))
+        validator = MaxLengthValidator if kind == "string_too_long" else MinLengthValidator
+        try:
+            validator(limit)(str(error.get("input", "")))
+        except DjangoValidationError as length_error:
+            return length_error.messages[0]
     if kind in {"greater_than_equal", "greater_than"}:
         limit = ctx.get("ge", ctx.get("gt"))
         return _("Enter a value of at least %(limit)s.") % {"limit": limit}

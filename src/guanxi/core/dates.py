@@ -23,6 +23,15 @@ def last_months(count: int) -> list[date]:
     return months[::-1]
 
 
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier (the month's last day when it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return min(day.replace(year=year, month=month, day=1) + timedelta(day.day - 1),
+               following - timedelta(days=1))  # fmt: skip
+
+
 @dataclass
 class Period:
     start: date

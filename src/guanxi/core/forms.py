@@ -1,14 +1,59 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import user_list
+from guanxi.core.fields import DictionaryField
 from guanxi.core.models import AuditEntry, DictItem
 from guanxi.core.selectors import DictionaryLookup
+
+
+class ModelForm(forms.ModelForm):
+    """A form built from its model that parses input and leaves the judging to the model.
+
+    Labels, lengths, required fields and widgets come from the model fields. The rules —
+    formats, choices, dictionary codes — are the model's, run by the service's
+    ``full_clean()``; ``web.utils.run_service`` puts its errors on the form's fields. So a form
+    neither checks a choice itself (the model's message lists the codes) nor validates the model
+    a second time before the service does. Dictionary fields get their category's items as
+    choices, from ``lookup`` when the view has one already.
+    """
+
+    def __init__(self, *args: Any, lookup: DictionaryLookup | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model = self._meta.model
+        for name, field in self.fields.items():
+            model_field = _model_field(model, name)
+            if isinstance(model_field, DictionaryField):
+                lookup = lookup or DictionaryLookup()
+                empty = [("", "—")] if model_field.blank else []
+                field.choices = [*empty, *lookup.choices(model_field.category)]  # type: ignore[attr-defined]
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                field.valid_value = _any_value  # type: ignore[method-assign]
+
+    def _post_clean(self) -> None:
+        """The service validates the model (once), not the form."""
+
+    def service_values(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+def _model_field(model: Any, name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _any_value(value: Any) -> bool:
+    return True
 
 
 class DateInput(forms.DateInput):

@@ -1,5 +1,8 @@
 """Reads of the data dictionary and the audit trail."""
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -76,12 +79,17 @@ def audit_for_record(*, instance: object) -> QuerySet[AuditEntry]:
 
 
 class DictionaryLookup:
-    """Codes and labels of the dictionary, loaded once; resolves a code or either label."""
+    """Codes and labels of the dictionary, loaded once; resolves a code or either label.
 
-    def __init__(self) -> None:
+    ``categories`` loads only those (one field's check needs one category).
+    """
+
+    def __init__(self, categories: Iterable[str] | None = None) -> None:
         self.labels: dict[str, dict[str, str]] = {}
         self._by_text: dict[str, dict[str, str]] = {}
         items = DictItem.objects.filter(active=True).select_related("category")
+        if categories is not None:
+            items = items.filter(category__code__in=list(categories))
         for item in items.order_by("category__code", "order", "code"):
             category = item.category.code
             self.labels.setdefault(category, {})[item.code] = item.label
@@ -111,3 +119,29 @@ class DictionaryLookup:
 
     def choices(self, category: str) -> list[tuple[str, str]]:
         return list(self.labels.get(category, {}).items())
+
+
+_lookup_in_use: ContextVar[DictionaryLookup | None] = ContextVar("dictionary", default=None)
+
+
+@contextmanager
+def dictionary_in_use(lookup: DictionaryLookup | None = None) -> Iterator[DictionaryLookup]:
+    """Dictionary fields checked inside this block share one lookup (one query in all).
+
+    An import holds one for its whole file; ``full_clean`` through ``core.validation`` holds
+    one per record. Nested blocks keep the outer lookup.
+    """
+    outer = _lookup_in_use.get()
+    if outer is not None and lookup is None:
+        yield outer
+        return
+    token = _lookup_in_use.set(lookup or DictionaryLookup())
+    try:
+        yield _lookup_in_use.get()  # type: ignore[misc]
+    finally:
+        _lookup_in_use.reset(token)
+
+
+def current_lookup(category: str) -> DictionaryLookup:
+    """The lookup in use, or a fresh one of ``category`` alone."""
+    return _lookup_in_use.get() or DictionaryLookup([category])

@@ -5,6 +5,8 @@ what is wrong, so forms, the API and imports report the same thing.
 """
 
 import re
+from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -132,3 +134,15 @@ def clean_postcode(value: str) -> str:
     if code and not (len(code) == 6 and code.isdigit()):
         raise ValidationError(_("A Chinese postcode has 6 digits."))
     return code
+
+
+def parse_date(value: Any) -> date | None:
+    """A date as spreadsheets and people type it: 2026-12-31, 2026/12/31, or a datetime."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip().replace("/", "-")[:10])
+    except ValueError:
+        raise ValidationError(_("Enter a date as YYYY-MM-DD.")) from None

@@ -1,12 +1,12 @@
 """Customers API: the archive, contacts, interactions, duplicates, merge and the 360 view."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
@@ -16,13 +16,23 @@ from guanxi.api.pagination import (
     PageNumberPagination,
     apply_ordering,
 )
+from guanxi.api.schemas import Input, model_values
 from guanxi.core.errors import field_error, require_perm
 from guanxi.customers import selectors, services
-from guanxi.customers.models import Customer
+from guanxi.customers.models import (
+    CONTACT_FIELDS,
+    CUSTOMER_FIELDS,
+    INTERACTION_FIELDS,
+    Contact,
+    Customer,
+    Interaction,
+)
 from guanxi.customers.profile import customer_360
 from guanxi.customers.selectors import CUSTOMER_ORDERING, SCORE_ORDERING, CustomerFilters
 
 router = Router(tags=["customers"])
+# Customer input that is not a column of its own.
+CUSTOMER_EXTRAS = {"tags", "account_manager", "code", "allow_duplicate", "version"}
 
 
 class ManagerRef(Schema):
@@ -41,44 +51,16 @@ class ScoreRef(Schema):
     annual_spend: Decimal
 
 
-class CustomerOut(Schema):
-    id: int
-    code: str
-    name: str
-    kind: str
-    level: str
-    credit_rating: str
-    satisfaction: str
-    region: str
-    industry: str
-    source: str
-    scale: str
-    address: str
-    postcode: str
-    phone: str
-    fax: str
-    email: str
-    website: str
-    unified_social_credit_code: str
-    registration_number: str
-    legal_representative: str
-    registered_capital: Decimal | None
-    annual_revenue: Decimal | None
-    bank_name: str
-    bank_account: str
-    tax_number: str
-    birthday: date | None
-    lifecycle_stage: str
-    status: str
-    notes: str
+class CustomerOut(ModelSchema):
     tags: list[str]
     account_manager: ManagerRef | None
-    archived_at: datetime | None
     merged_into: int | None = Field(None, alias="merged_into_id")
-    version: int
-    created_at: datetime
-    updated_at: datetime
     scores: ScoreRef | None = None
+
+    class Meta:
+        model = Customer
+        fields = ["id", "code", *CUSTOMER_FIELDS, "archived_at", "version", "created_at"]
+        fields += ["updated_at"]
 
     @staticmethod
     def resolve_scores(customer: Customer) -> Any:
@@ -89,41 +71,21 @@ class CustomerOut(Schema):
         return sorted(tag.name for tag in customer.tags.all())
 
 
-class CustomerFields(Schema):
-    name: str | None = None
-    kind: str | None = None
-    level: str | None = None
-    credit_rating: str | None = None
-    satisfaction: str | None = None
-    region: str | None = None
-    industry: str | None = None
-    source: str | None = None
-    scale: str | None = None
-    address: str | None = None
-    postcode: str | None = None
-    phone: str | None = None
-    fax: str | None = None
-    email: str | None = None
-    website: str | None = None
-    unified_social_credit_code: str | None = None
-    registration_number: str | None = None
-    legal_representative: str | None = None
-    registered_capital: Decimal | None = None
-    annual_revenue: Decimal | None = None
-    bank_name: str | None = None
-    bank_account: str | None = None
-    tax_number: str | None = None
-    birthday: date | None = None
-    lifecycle_stage: str | None = None
-    status: str | None = None
-    notes: str | None = None
+class CustomerFields(ModelSchema, Input):
+    """The customer's own fields, each optional; the model's rules judge them."""
+
     tags: list[str] | None = None
     account_manager: int | None = None
 
+    class Meta:
+        model = Customer
+        fields = list(CUSTOMER_FIELDS)
+        fields_optional = "__all__"
+
 
 class CustomerIn(CustomerFields):
-    name: str  # type: ignore[assignment]
-    code: str = Field("", max_length=32)
+    name: str
+    code: str = Field("", description="Leave out for a generated code (C000000001).")
     allow_duplicate: bool = Field(
         False, description="Create even when a likely duplicate is on file (409 otherwise)."
     )
@@ -168,78 +130,56 @@ class MergeIn(Schema):
     source: int = Field(..., description="The duplicate; it is archived after the merge.")
 
 
-class ContactOut(Schema):
-    id: int
+class ContactOut(ModelSchema):
     customer: int = Field(..., alias="customer_id")
-    name: str
-    gender: str
-    title: str
-    office_phone: str
-    mobile: str
-    email: str
-    birthday: date | None
-    notes: str
-    is_primary: bool
+
+    class Meta:
+        model = Contact
+        fields = ["id", *CONTACT_FIELDS, "is_primary"]
 
 
-class ContactIn(Schema):
-    name: str
-    gender: str = ""
-    title: str = ""
-    office_phone: str = ""
-    mobile: str = ""
-    email: str = ""
-    birthday: date | None = None
-    notes: str = ""
+class ContactIn(ModelSchema, Input):
     is_primary: bool = False
 
+    class Meta:
+        model = Contact
+        fields = list(CONTACT_FIELDS)
 
-class ContactPatch(Schema):
-    name: str | None = None
-    gender: str | None = None
-    title: str | None = None
-    office_phone: str | None = None
-    mobile: str | None = None
-    email: str | None = None
-    birthday: date | None = None
-    notes: str | None = None
+
+class ContactPatch(ModelSchema, Input):
     is_primary: bool | None = None
 
+    class Meta:
+        model = Contact
+        fields = list(CONTACT_FIELDS)
+        fields_optional = "__all__"
 
-class InteractionOut(Schema):
-    id: int
+
+class InteractionOut(ModelSchema):
     customer: int = Field(..., alias="customer_id")
     contact: int | None = Field(None, alias="contact_id")
-    occurred_at: datetime
-    channel: str
-    place: str
-    summary: str
-    details: str
-    notes: str
-    effective: bool
     recorded_by: int | None = Field(None, alias="recorded_by_id")
 
+    class Meta:
+        model = Interaction
+        fields = ["id", *INTERACTION_FIELDS]
 
-class InteractionIn(Schema):
-    occurred_at: datetime
-    channel: str
-    summary: str
-    place: str = ""
-    details: str = ""
-    notes: str = ""
-    effective: bool = True
+
+class InteractionIn(ModelSchema, Input):
     contact: int | None = None
 
+    class Meta:
+        model = Interaction
+        fields = list(INTERACTION_FIELDS)
 
-class InteractionPatch(Schema):
-    occurred_at: datetime | None = None
-    channel: str | None = None
-    summary: str | None = None
-    place: str | None = None
-    details: str | None = None
-    notes: str | None = None
-    effective: bool | None = None
+
+class InteractionPatch(ModelSchema, Input):
     contact: int | None = None
+
+    class Meta:
+        model = Interaction
+        fields = list(INTERACTION_FIELDS)
+        fields_optional = "__all__"
 
 
 def _actor(request: HttpRequest) -> User:
@@ -323,15 +263,14 @@ def customer_list(request: HttpRequest, filters: Query[CustomerQuery]) -> Any:
 )
 def customer_create(request: HttpRequest, payload: CustomerIn) -> Any:
     actor = _actor(request)
-    values = payload.dict(exclude_none=True)
-    manager = _manager(actor, values.pop("account_manager", None))
+    values = model_values(payload, Customer, partial=False, exclude=CUSTOMER_EXTRAS)
     try:
         customer = services.customer_create(
             actor=actor,
-            account_manager=manager,
-            tags=values.pop("tags", []),
-            allow_duplicate=values.pop("allow_duplicate"),
-            code=values.pop("code"),
+            account_manager=_manager(actor, payload.account_manager),
+            tags=payload.tags or [],
+            allow_duplicate=payload.allow_duplicate,
+            code=payload.code,
             **values,
         )
     except services.DuplicateCustomer as error:
@@ -345,18 +284,8 @@ def customer_reassign(request: HttpRequest, payload: ReassignIn) -> dict[str, in
     require_perm(actor, "customers.reassign_customer")
     manager = _manager(actor, payload.account_manager)
     assert manager is not None
-    visible = selectors.visible_customers(actor).filter(pk__in=payload.customers)
-    found = {c.pk for c in visible}
-    missing = [pk for pk in payload.customers if pk not in found]
-    if missing:
-        raise field_error(
-            "customers",
-            _("No customers you may see have the ids %(ids)s.")
-            % {"ids": ", ".join(map(str, missing))},
-        )
-    moved = services.customer_reassign(
-        actor=actor, customers=list(visible), account_manager=manager
-    )
+    customers = [Customer(pk=pk) for pk in payload.customers]
+    moved = services.customer_reassign(actor=actor, customers=customers, account_manager=manager)
     return {"reassigned": moved}
 
 
@@ -373,17 +302,17 @@ def customer_detail(request: HttpRequest, customer_id: int) -> Customer:
 def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Any:
     actor = _actor(request)
     customer = selectors.customer_get(actor=actor, pk=customer_id)
-    values = payload.dict(exclude_unset=True)
-    version = values.pop("version", None)
-    tags = values.pop("tags", None)
-    if "account_manager" in values:
-        manager = _manager(actor, values.pop("account_manager"))
-        if manager is not None and manager.pk != customer.account_manager_id:
-            services.customer_reassign(actor=actor, customers=[customer], account_manager=manager)
-            version = None if version is None else version + 1
+    values = model_values(payload, Customer, partial=True, exclude=CUSTOMER_EXTRAS)
+    sent = payload.model_fields_set
+    if "account_manager" in sent:
+        values["account_manager"] = _manager(actor, payload.account_manager)
     try:
         return services.customer_update(
-            actor=actor, customer=customer, version=version, tags=tags, **values
+            actor=actor,
+            customer=customer,
+            version=payload.version,
+            tags=payload.tags if "tags" in sent else None,
+            **values,
         )
     except services.EditConflict as error:
         return conflict_problem(error)
@@ -476,7 +405,10 @@ def contact_list(request: HttpRequest, customer_id: int) -> Any:
 def contact_create(request: HttpRequest, customer_id: int, payload: ContactIn) -> Status:
     actor = _actor(request)
     customer = selectors.customer_get(actor=actor, pk=customer_id)
-    contact = services.contact_create(actor=actor, customer=customer, **payload.dict())
+    values = model_values(payload, Contact, partial=False, exclude={"is_primary"})
+    contact = services.contact_create(
+        actor=actor, customer=customer, is_primary=payload.is_primary, **values
+    )
     return Status(201, contact)
 
 
@@ -484,7 +416,10 @@ def contact_create(request: HttpRequest, customer_id: int, payload: ContactIn) -
 def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Any:
     actor = _actor(request)
     contact = selectors.contact_get(actor=actor, pk=contact_id)
-    return services.contact_update(actor=actor, contact=contact, **payload.dict(exclude_unset=True))
+    values = model_values(payload, Contact, partial=True, exclude={"is_primary"})
+    return services.contact_update(
+        actor=actor, contact=contact, is_primary=payload.is_primary, **values
+    )
 
 
 @router.delete("/contacts/{contact_id}", response={204: None}, summary="Remove a contact")
@@ -506,7 +441,7 @@ def interaction_list(request: HttpRequest, customer_id: int) -> Any:
     return selectors.interaction_list(actor=actor, customer=customer)
 
 
-def _contact(actor: User, customer: Customer, contact_id: int | None) -> Any:
+def _contact(customer: Customer, contact_id: int | None) -> Any:
     if contact_id is None:
         return None
     contact = customer.contacts.filter(pk=contact_id).first()
@@ -525,8 +460,8 @@ def _contact(actor: User, customer: Customer, contact_id: int | None) -> Any:
 def interaction_create(request: HttpRequest, customer_id: int, payload: InteractionIn) -> Status:
     actor = _actor(request)
     customer = selectors.customer_get(actor=actor, pk=customer_id)
-    values = payload.dict()
-    contact = _contact(actor, customer, values.pop("contact"))
+    values = model_values(payload, Interaction, partial=False, exclude={"contact"})
+    contact = _contact(customer, payload.contact)
     interaction = services.interaction_create(
         actor=actor, customer=customer, contact=contact, **values
     )
@@ -539,9 +474,9 @@ def interaction_create(request: HttpRequest, customer_id: int, payload: Interact
 def interaction_update(request: HttpRequest, interaction_id: int, payload: InteractionPatch) -> Any:
     actor = _actor(request)
     interaction = selectors.interaction_get(actor=actor, pk=interaction_id)
-    values = payload.dict(exclude_unset=True)
-    if "contact" in values:
-        values["contact"] = _contact(actor, interaction.customer, values["contact"])
+    values = model_values(payload, Interaction, partial=True, exclude={"contact"})
+    if "contact" in payload.model_fields_set:
+        values["contact"] = _contact(interaction.customer, payload.contact)
     return services.interaction_update(actor=actor, interaction=interaction, **values)
 
 

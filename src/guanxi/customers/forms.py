@@ -6,11 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
-from guanxi.core.forms import DateInput
+from guanxi.core.fields import dictionary_fields
+from guanxi.core.forms import DateInput, DateTimeInput, ModelForm
 from guanxi.core.selectors import DictionaryLookup
-from guanxi.customers.models import Contact, Customer
+from guanxi.customers.models import CUSTOMER_FIELDS, Contact, Customer, Interaction
 from guanxi.customers.selectors import CustomerFilters, manager_choices
-from guanxi.customers.services.fields import DICTIONARY_FIELDS
+
+DICTIONARY_FIELDS = dictionary_fields(Customer)
 
 
 def _dictionary_choice(
@@ -129,55 +131,28 @@ class CustomerFilterForm(forms.Form):
         )
 
 
-class CustomerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Type"), choices=Customer.Kind.choices)
-    scale = forms.ChoiceField(
-        label=_("Scale"), choices=[("", "—"), *Customer.Scale.choices], required=False
-    )
-    lifecycle_stage = forms.ChoiceField(
-        label=_("Lifecycle stage"), choices=Customer.Lifecycle.choices
-    )
-    status = forms.ChoiceField(label=_("Status"), choices=Customer.Status.choices)
+class CustomerForm(ModelForm):
+    """The customer's fields as the model has them; the service judges the values."""
+
     tags = forms.CharField(
         label=_("Tags"),
         required=False,
         help_text=_("Separate tags with commas."),
     )
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
-    fax = forms.CharField(label=_("Fax"), required=False, max_length=30)
-    email = forms.CharField(label=_("E-mail"), required=False, max_length=254)
-    website = forms.CharField(label=_("Website"), required=False, max_length=200)
-    address = forms.CharField(label=_("Address"), required=False, max_length=300)
-    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=6)
-    unified_social_credit_code = forms.CharField(
-        label=_("Unified social credit code"), required=False, max_length=18
-    )
-    registration_number = forms.CharField(
-        label=_("Business licence number"), required=False, max_length=30
-    )
-    legal_representative = forms.CharField(
-        label=_("Legal representative"), required=False, max_length=50
-    )
-    registered_capital = forms.DecimalField(
-        label=_("Registered capital (CNY)"), required=False, min_value=0, decimal_places=2
-    )
-    annual_revenue = forms.DecimalField(
-        label=_("Annual revenue (CNY)"), required=False, min_value=0, decimal_places=2
-    )
-    bank_name = forms.CharField(label=_("Bank"), required=False, max_length=100)
-    bank_account = forms.CharField(label=_("Bank account"), required=False, max_length=40)
-    tax_number = forms.CharField(label=_("Tax number"), required=False, max_length=30)
-    birthday = forms.DateField(
-        label=_("Birthday or founding date"), required=False, widget=DateInput
-    )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     allow_duplicate = forms.BooleanField(
         label=_("Create it anyway: it is not the same customer"), required=False
     )
+
+    class Meta:
+        model = Customer
+        fields = [*CUSTOMER_FIELDS, "account_manager"]
+        labels = {
+            "registered_capital": _("Registered capital (CNY)"),
+            "annual_revenue": _("Annual revenue (CNY)"),
+            "birthday": _("Birthday or founding date"),
+        }
+        widgets = {"birthday": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(
         self,
@@ -189,39 +164,22 @@ class CustomerForm(forms.Form):
     ) -> None:
         if customer is not None:
             kwargs.setdefault("initial", self.initial_for(customer))
-        super().__init__(*args, **kwargs)
-        self.fields["level"] = _dictionary_choice(lookup, "level", _("Level"), empty="—")
-        self.fields["level"].required = True
-        self.fields["level"].initial = "ordinary"
-        for field, label in (
-            ("credit_rating", _("Credit rating")),
-            ("satisfaction", _("Satisfaction")),
-            ("region", _("Region")),
-            ("industry", _("Industry")),
-            ("source", _("Source")),
-        ):
-            self.fields[field] = _dictionary_choice(lookup, field, label, empty="—")
-        self.fields["account_manager"] = forms.ModelChoiceField(
-            label=_("Account manager"),
-            queryset=manager_choices(actor=actor),
-            required=False,
-            initial=actor.pk,
-        )
+        super().__init__(*args, lookup=lookup, instance=customer, **kwargs)
         if customer is not None:
             # Reassigning has its own action; the edit form leaves the manager alone.
             del self.fields["account_manager"]
             del self.fields["allow_duplicate"]
+        else:
+            manager = self.fields["account_manager"]
+            manager.queryset = manager_choices(actor=actor)  # type: ignore[attr-defined]
+            manager.initial = actor.pk
 
     @staticmethod
     def initial_for(customer: Customer) -> dict[str, Any]:
-        initial = {
-            name: getattr(customer, name)
-            for name in CustomerForm.base_fields
-            if hasattr(customer, name) and name not in {"tags", "allow_duplicate"}
+        return {
+            "tags": ", ".join(tag.name for tag in customer.tags.all()),
+            "version": customer.version,
         }
-        initial.update({field: getattr(customer, field) for field in DICTIONARY_FIELDS})
-        initial["tags"] = ", ".join(tag.name for tag in customer.tags.all())
-        return initial
 
     def service_values(self) -> dict[str, Any]:
         values = dict(self.cleaned_data)
@@ -255,7 +213,7 @@ class MergeForm(forms.Form):
         self.fields["source"].label_from_instance = lambda c: f"{c.code} · {c.name}"  # type: ignore[attr-defined]
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ModelForm):
     class Meta:
         model = Contact
         fields = [
@@ -271,35 +229,29 @@ class ContactForm(forms.ModelForm):
         ]
         widgets = {"birthday": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def service_values(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
 
+class InteractionForm(ModelForm):
+    class Meta:
+        model = Interaction
+        fields = [
+            "occurred_at",
+            "channel",
+            "contact",
+            "summary",
+            "place",
+            "details",
+            "notes",
+            "effective",
+        ]
+        widgets = {
+            "occurred_at": DateTimeInput,
+            "details": forms.Textarea(attrs={"rows": 4}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "effective": _("Counts towards the target of two effective communications a month."),
+        }
 
-class InteractionForm(forms.Form):
-    occurred_at = forms.DateTimeField(
-        label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    summary = forms.CharField(label=_("Summary"), max_length=200)
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    details = forms.CharField(
-        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    effective = forms.BooleanField(
-        label=_("Effective communication"),
-        required=False,
-        initial=True,
-        help_text=_("Counts towards the target of two effective communications a month."),
-    )
-
-    def __init__(self, *args: Any, lookup: DictionaryLookup, contacts: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, contacts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"] = forms.ChoiceField(
-            label=_("Channel"), choices=lookup.choices("channel")
-        )
-        self.fields["contact"] = forms.ModelChoiceField(
-            label=_("Contact"), queryset=contacts, required=False
-        )
-        self.order_fields(["occurred_at", "channel", "contact", "summary", "place"])
+        self.fields["contact"].queryset = contacts  # type: ignore[attr-defined]

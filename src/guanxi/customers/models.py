@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core import fields
 from guanxi.core.models import TimestampedModel
 
 
@@ -45,8 +46,8 @@ class Customer(TimestampedModel):
         CHURNED = "churned", _("Churned")
 
     code = models.CharField(_("code"), max_length=32, unique=True)
-    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.COMPANY)
-    name = models.CharField(_("name"), max_length=200)
+    kind = fields.ChoiceField(_("type"), max_length=16, choices=Kind.choices, default=Kind.COMPANY)
+    name = models.CharField(_("name"), max_length=200, error_messages=fields.REQUIRED)
     account_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account manager"),
@@ -56,41 +57,35 @@ class Customer(TimestampedModel):
         related_name="customers",
     )
     # Dictionary-driven values are stored as the item's code (see core.DictItem).
-    region = models.CharField(_("region"), max_length=50, blank=True)
-    industry = models.CharField(_("industry"), max_length=50, blank=True)
-    level = models.CharField(_("level"), max_length=50, default="ordinary")
-    credit_rating = models.CharField(_("credit rating"), max_length=50, blank=True)
-    satisfaction = models.CharField(_("satisfaction"), max_length=50, blank=True)
-    source = models.CharField(_("source"), max_length=50, blank=True)
-    scale = models.CharField(_("scale"), max_length=16, choices=Scale.choices, blank=True)
+    region = fields.DictionaryField(_("region"), category="region", blank=True)
+    industry = fields.DictionaryField(_("industry"), category="industry", blank=True)
+    level = fields.DictionaryField(_("level"), category="customer_level", default="ordinary")
+    credit_rating = fields.DictionaryField(_("credit rating"), category="credit_rating", blank=True)
+    satisfaction = fields.DictionaryField(_("satisfaction"), category="satisfaction", blank=True)
+    source = fields.DictionaryField(_("source"), category="source", blank=True)
+    scale = fields.ChoiceField(_("scale"), max_length=16, choices=Scale.choices, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    fax = models.CharField(_("fax"), max_length=30, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("website"), blank=True)
-    unified_social_credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True
-    )
+    postcode = fields.PostcodeField(_("postcode"), blank=True)
+    phone = fields.PhoneField(_("phone"), blank=True)
+    fax = fields.PhoneField(_("fax"), blank=True)
+    email = fields.EmailField(_("e-mail"), blank=True)
+    website = fields.WebsiteField(_("website"), blank=True)
+    unified_social_credit_code = fields.CreditCodeField(_("unified social credit code"), blank=True)
     registration_number = models.CharField(_("business licence number"), max_length=30, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
-    registered_capital = models.DecimalField(
-        _("registered capital"), max_digits=16, decimal_places=2, null=True, blank=True
-    )
-    annual_revenue = models.DecimalField(
-        _("annual revenue"), max_digits=16, decimal_places=2, null=True, blank=True
-    )
+    registered_capital = fields.AmountField(_("registered capital"), null=True, blank=True)
+    annual_revenue = fields.AmountField(_("annual revenue"), null=True, blank=True)
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
     tax_number = models.CharField(_("tax number"), max_length=30, blank=True)
     birthday = models.DateField(_("birthday or founding date"), null=True, blank=True)
-    lifecycle_stage = models.CharField(
+    lifecycle_stage = fields.ChoiceField(
         _("lifecycle stage"),
         max_length=16,
         choices=Lifecycle.choices,
         default=Lifecycle.POTENTIAL,
     )
-    status = models.CharField(
+    status = fields.ChoiceField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NORMAL
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -167,6 +162,38 @@ class Customer(TimestampedModel):
         return self.archived_at is not None
 
 
+# Every customer field a person may set (besides account_manager and tags).
+CUSTOMER_FIELDS = (
+    "name",
+    "kind",
+    "level",
+    "credit_rating",
+    "satisfaction",
+    "region",
+    "industry",
+    "source",
+    "scale",
+    "address",
+    "postcode",
+    "phone",
+    "fax",
+    "email",
+    "website",
+    "unified_social_credit_code",
+    "registration_number",
+    "legal_representative",
+    "registered_capital",
+    "annual_revenue",
+    "bank_name",
+    "bank_account",
+    "tax_number",
+    "birthday",
+    "lifecycle_stage",
+    "status",
+    "notes",
+)
+
+
 class Contact(TimestampedModel):
     class Gender(models.TextChoices):
         MALE = "male", _("Male")
@@ -175,12 +202,12 @@ class Contact(TimestampedModel):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=100)
-    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    name = models.CharField(_("name"), max_length=100, error_messages=fields.REQUIRED)
+    gender = fields.ChoiceField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
     title = models.CharField(_("job title"), max_length=100, blank=True)
-    office_phone = models.CharField(_("office phone"), max_length=30, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    office_phone = fields.PhoneField(_("office phone"), blank=True)
+    mobile = fields.MobileField(_("mobile"), blank=True)
+    email = fields.EmailField(_("e-mail"), blank=True)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
@@ -202,6 +229,19 @@ class Contact(TimestampedModel):
         return self.name
 
 
+# Every contact field a person may set (besides is_primary).
+CONTACT_FIELDS = (
+    "name",
+    "gender",
+    "title",
+    "office_phone",
+    "mobile",
+    "email",
+    "birthday",
+    "notes",
+)
+
+
 class Interaction(TimestampedModel):
     """One contact with a customer (交往记录): a call, a visit, a meeting…"""
 
@@ -216,10 +256,10 @@ class Interaction(TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="interactions",
     )
-    occurred_at = models.DateTimeField(_("time"))
-    channel = models.CharField(_("channel"), max_length=50)
+    occurred_at = models.DateTimeField(_("time"), error_messages=fields.REQUIRED)
+    channel = fields.DictionaryField(_("channel"), category="channel")
     place = models.CharField(_("place"), max_length=200, blank=True)
-    summary = models.CharField(_("summary"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=200, error_messages=fields.REQUIRED)
     details = models.TextField(_("details"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     # Only effective communications count towards the two-a-month target.
@@ -242,3 +282,7 @@ class Interaction(TimestampedModel):
 
     def __str__(self) -> str:
         return self.summary
+
+
+# Every interaction field a person may set (besides the contact).
+INTERACTION_FIELDS = ("occurred_at", "channel", "place", "summary", "details", "notes", "effective")

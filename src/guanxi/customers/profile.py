@@ -22,7 +22,6 @@ from guanxi.core.models import AuditEntry
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import MONTHLY_TARGET, monthly_communications
-from guanxi.customers.services.fields import model_field
 
 
 @dataclass(frozen=True)
@@ -185,7 +184,7 @@ def interaction_events(customer: Customer, actor: User, limit: int) -> list[Time
 
 def _field_label(name: str) -> str:
     try:
-        return str(model_field(Customer, name).verbose_name)
+        return str(Customer._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
     except FieldDoesNotExist:
         return {"tags": str(_("tags")), "merged_from": str(_("merged from"))}.get(name, name)
 

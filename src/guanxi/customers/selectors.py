@@ -126,6 +126,32 @@ def customer_get(*, actor: User, pk: int, include_archived: bool = True) -> Cust
     return customer
 
 
+def customers_for_update(*, actor: User, pks: list[int]) -> QuerySet[Customer]:
+    """The customers of ``pks`` that ``actor`` may see, each row locked until the transaction
+    ends: the one way services load a customer to change it (or something of it)."""
+    return (
+        visible_customers(actor)
+        .select_for_update(of=("self",))
+        .select_related("account_manager")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+
+
+def customer_for_update(*, actor: User, pk: int) -> Customer:
+    """One customer locked for a change; refused when ``actor`` may not see it."""
+    customer = customers_for_update(actor=actor, pks=[pk]).first()
+    if customer is None:
+        raise field_error("customer", _("This customer is outside your data scope."))
+    return customer
+
+
+def require_visible_customer(*, actor: User, customer: Customer, field: str = "customer") -> None:
+    """Refuse to link a record to a customer ``actor`` may not see (asked of the database)."""
+    if not visible_customers(actor).filter(pk=customer.pk).exists():
+        raise field_error(field, _("This customer is outside your data scope."))
+
+
 def customer_by_code(*, actor: User, code: str) -> Customer | None:
     return visible_customers(actor).filter(code=code).first()
 
@@ -191,11 +217,14 @@ def communications_this_month(customer_ids: list[int]) -> dict[int, int]:
     return {row["customer_id"]: row["n"] for row in rows}
 
 
+# The roles whose people look after customers.
+MANAGER_ROLES = ("account_manager", "sales_supervisor", "administrator")
+
+
 def manager_choices(*, actor: User) -> QuerySet[User]:
-    """The people ``actor`` may make account managers (the same rule as check_manager)."""
+    """The people ``actor`` may make account managers: active, of a managing role (or the actor
+    themselves), within the actor's scope. ``services.check_manager`` holds every write to it."""
     users = scope_queryset(
         User.objects.filter(is_active=True), actor, owner_field="pk", team_field="team"
     )
-    return users.filter(
-        Q(role__in=["account_manager", "sales_supervisor", "administrator"]) | Q(pk=actor.pk)
-    ).order_by("username")
+    return users.filter(Q(role__in=MANAGER_ROLES) | Q(pk=actor.pk)).order_by("username")

@@ -96,7 +96,6 @@ def customer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         actor=request.user,
         lookup=lookup,
         customer=customer,
-        initial={**CustomerForm.initial_for(customer), "version": customer.version},
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -263,9 +262,7 @@ def contact_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @require("customers.change_contact")
 def contact_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get(actor=request.user, pk=pk)
-    form = ContactForm(
-        request.POST or None, instance=selectors.contact_get(actor=request.user, pk=pk)
-    )
+    form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.changed_data}
         updated = run_service(
@@ -290,9 +287,7 @@ def contact_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 @require("customers.add_interaction")
 def interaction_create(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get(actor=request.user, pk=pk, include_archived=False)
-    form = InteractionForm(
-        request.POST or None, lookup=DictionaryLookup(), contacts=customer.contacts.all()
-    )
+    form = InteractionForm(request.POST or None, contacts=customer.contacts.all())
     if request.method == "POST" and form.is_valid():
         interaction = run_service(
             form,
@@ -311,16 +306,8 @@ def interaction_create(request: AuthedRequest, pk: int) -> HttpResponse:
 def interaction_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     interaction = selectors.interaction_get(actor=request.user, pk=pk)
     customer = interaction.customer
-    initial = {
-        name: getattr(interaction, name)
-        for name in ("occurred_at", "summary", "place", "details", "notes", "effective", "channel")
-    }
-    initial["contact"] = interaction.contact_id
     form = InteractionForm(
-        request.POST or None,
-        lookup=DictionaryLookup(),
-        contacts=customer.contacts.all(),
-        initial=initial,
+        request.POST or None, contacts=customer.contacts.all(), instance=interaction
     )
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.changed_data}

@@ -20,6 +20,9 @@ class Order(TimestampedModel):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # The statuses of a sale: what counts as a purchase for totals, churn and the analytics.
+    SALE_STATUSES = (Status.CONFIRMED, Status.SHIPPED, Status.COMPLETED)
+
     number = models.CharField(_("number"), max_length=32, unique=True)
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.core.dates import last_months
-from guanxi.core.errors import require_perm
+from guanxi.core.errors import field_error, require_perm
 from guanxi.core.roles import customer_scope, scope_queryset
 from guanxi.customers.models import Customer
 from guanxi.orders.models import Order
@@ -23,11 +23,7 @@ ORDER_ORDERING = {
     "status": "status",
     "created_at": "created_at",
 }
-SALE_STATUSES = [
-    Order.Status.CONFIRMED,
-    Order.Status.SHIPPED,
-    Order.Status.COMPLETED,
-]
+SALE_STATUSES = Order.SALE_STATUSES
 
 
 @dataclass
@@ -39,15 +35,34 @@ class OrderFilters:
     date_to: date | None = None
 
 
-def order_list(*, actor: User, filters: OrderFilters | None = None) -> QuerySet[Order]:
+def visible_orders(actor: User) -> QuerySet[Order]:
+    """The orders of every customer ``actor`` may see."""
     require_perm(actor, "orders.view_order")
-    f = filters or OrderFilters()
-    orders = scope_queryset(
-        Order.objects.select_related("customer"),
+    return scope_queryset(
+        Order.objects.all(),
         actor,
         owner_field="customer__account_manager",
         scope=customer_scope(actor),
     )
+
+
+def order_for_update(*, actor: User, pk: int) -> Order:
+    """One order locked for a change; refused when ``actor`` may not see its customer."""
+    order = (
+        visible_orders(actor)
+        .select_for_update(of=("self",))
+        .select_related("customer__account_manager")
+        .filter(pk=pk)
+        .first()
+    )
+    if order is None:
+        raise field_error("customer", _("This customer is outside your data scope."))
+    return order
+
+
+def order_list(*, actor: User, filters: OrderFilters | None = None) -> QuerySet[Order]:
+    f = filters or OrderFilters()
+    orders = visible_orders(actor).select_related("customer")
     if f.q:
         orders = orders.filter(number__icontains=f.q.strip())
     if f.status:

@@ -17,8 +17,9 @@ from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.sequences import next_numbers
 from guanxi.customers.models import Customer
-from guanxi.customers.services.customers import ensure_visible
+from guanxi.customers.selectors import customer_for_update
 from guanxi.orders.models import Order, OrderLine
+from guanxi.orders.selectors import order_for_update
 
 S = Order.Status
 # Where an order may go from each status.
@@ -106,7 +107,7 @@ def order_create(
     """An order with lines (its total is their sum) or, for history, just a total."""
     require_perm(actor, "orders.add_order")
     require_write(actor)
-    ensure_visible(actor, customer)
+    customer = customer_for_update(actor=actor, pk=customer.pk)
     if customer.is_archived:
         raise field_error("customer", _("This customer is archived."))
     _check_status(status)
@@ -148,12 +149,7 @@ def order_update(
     """Change an order's status, date, address or notes; ``lines`` replaces all lines."""
     require_perm(actor, "orders.change_order")
     require_write(actor)
-    order = (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("customer__account_manager")
-        .get(pk=order.pk)
-    )
-    ensure_visible(actor, order.customer)
+    order = order_for_update(actor=actor, pk=order.pk)
     before = snapshot(order)
     status = values.pop("status", None)
     if status and status != order.status:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.core.dates import Period, day_start
-from guanxi.core.errors import require_perm
+from guanxi.core.errors import field_error, require_perm
 from guanxi.core.roles import scope_queryset
 from guanxi.customers.models import Customer
 from guanxi.sales.models import (
@@ -69,6 +69,20 @@ def visible_opportunities(actor: User) -> QuerySet[Opportunity]:
     return scope_queryset(
         Opportunity.objects.all(), actor, owner_field="assignee", team_field="team"
     )
+
+
+def opportunity_for_update(*, actor: User, pk: int) -> Opportunity:
+    """One opportunity locked for a change; refused when ``actor`` may not see it."""
+    found = (
+        visible_opportunities(actor)
+        .select_for_update(of=("self",))
+        .select_related("assignee", "stage", "team")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise field_error("opportunity", _("This opportunity is outside your data scope."))
+    return found
 
 
 def opportunity_list(
@@ -212,6 +226,20 @@ class ActivityFilters:
 def visible_activities(actor: User) -> QuerySet[Activity]:
     require_perm(actor, "sales.view_activity")
     return scope_queryset(Activity.objects.all(), actor, owner_field="assignee")
+
+
+def activity_for_update(*, actor: User, pk: int) -> Activity:
+    """One activity locked for a change; refused when ``actor`` may not see it."""
+    found = (
+        visible_activities(actor)
+        .select_for_update(of=("self",))
+        .select_related("assignee")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise field_error("activity", _("This activity is outside your data scope."))
+    return found
 
 
 def activity_list(*, actor: User, filters: ActivityFilters | None = None) -> QuerySet[Activity]:

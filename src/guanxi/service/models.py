@@ -119,7 +119,7 @@ class SlaPolicy(TimestampedModel):
         related_name="policies",
     )
     warn_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of the limit)"),
+        _("warn at (percentage of the limit)"),
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )

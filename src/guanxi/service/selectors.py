@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.core.dates import Period, months_of
-from guanxi.core.errors import require_perm
+from guanxi.core.errors import field_error, require_perm
 from guanxi.core.roles import DataScope, data_scope
 from guanxi.customers.models import Customer
 from guanxi.orders.models import Order
@@ -113,6 +113,22 @@ def visible_requests(actor: User) -> QuerySet[ServiceRequest]:
     if scope is DataScope.TEAM and actor.team_id:
         mine |= Q(team_id=actor.team_id)
     return SR.objects.filter(mine)
+
+
+def request_for_update(*, actor: User, pk: int) -> ServiceRequest:
+    """One request locked for a change; refused when ``actor`` may not see it."""
+    found = (
+        visible_requests(actor)
+        .select_for_update(of=("self",))
+        .select_related(
+            "assignee", "team", "customer__account_manager", "policy__calendar", "created_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise field_error("request", _("This service request is outside your data scope."))
+    return found
 
 
 def request_list(*, actor: User, filters: RequestFilters | None = None) -> QuerySet[ServiceRequest]:
@@ -233,6 +249,20 @@ def callback_list(*, actor: User, status: str = "", mine: bool = False) -> Query
         found = found.filter(status=status)
     if mine:
         found = found.filter(assignee=actor)
+    return found
+
+
+def callback_for_update(*, actor: User, pk: int) -> Callback:
+    """One callback locked for recording; refused when ``actor`` may not see its request."""
+    found = (
+        callback_list(actor=actor)
+        .select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise field_error("callback", _("This callback is outside your data scope."))
     return found
 
 

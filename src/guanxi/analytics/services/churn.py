@@ -20,25 +20,17 @@ from django.utils.translation import ngettext
 
 from guanxi.accounts.models import User
 from guanxi.analytics.models import AnalyticsSettings, ChurnWarning, RetentionMeasure
-from guanxi.analytics.services.scores import PURCHASED
+from guanxi.analytics.selectors import visible_churn_warnings
 from guanxi.core.audit import audit_create, audit_update, snapshot
+from guanxi.core.dates import months_before
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.notifications import in_language_of, notify
-from guanxi.core.roles import customer_scope, owner_in_scope
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.models import Customer
+from guanxi.customers.services.customers import customer_status_set, customers_status_bulk_set
 from guanxi.orders.models import Order
 
 CHURN_REASON = "churn_reason"
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` earlier (the month's last day when it is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    following = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return min(day.replace(year=year, month=month, day=1) + dt.timedelta(day.day - 1),
-               following - dt.timedelta(days=1))  # fmt: skip
 
 
 @dataclass
@@ -56,7 +48,7 @@ def churn_scan(*, today: dt.date | None = None) -> ScanResult:
     # Episodes ended by orders the order services did not see (imports, bulk loads).
     later = Order.objects.filter(
         customer=OuterRef("customer"),
-        status__in=PURCHASED,
+        status__in=Order.SALE_STATUSES,
         order_date__gt=OuterRef("last_order_date"),
     ).order_by("order_date", "id")
     ended = ChurnWarning.objects.filter(
@@ -75,7 +67,7 @@ def churn_scan(*, today: dt.date | None = None) -> ScanResult:
     config = AnalyticsSettings.load()
     cutoff = months_before(today, config.churn_months)
     silent = (
-        Order.objects.filter(status__in=PURCHASED, customer__archived_at__isnull=True)
+        Order.objects.filter(status__in=Order.SALE_STATUSES, customer__archived_at__isnull=True)
         .exclude(customer__status=Customer.Status.CHURNED)
         .values("customer")
         .annotate(last=Max("order_date"))
@@ -98,9 +90,12 @@ def churn_scan(*, today: dt.date | None = None) -> ScanResult:
         # The warnings of this run are those opened at ``now``: subqueries, not id lists (a
         # first scan of a large book opens hundreds of thousands).
         opened_now = ChurnWarning.objects.filter(opened_at=now, status=ChurnWarning.Status.OPEN)
-        Customer.objects.filter(
-            pk__in=opened_now.values("customer_id"), status=Customer.Status.NORMAL
-        ).update(status=Customer.Status.CHURN_WARNING, updated_at=now)
+        customers_status_bulk_set(
+            customers=Customer.objects.filter(
+                pk__in=opened_now.values("customer_id"), status=Customer.Status.NORMAL
+            ),
+            status=Customer.Status.CHURN_WARNING,
+        )
         transaction.on_commit(lambda: _tell_managers(now, today))
     return ScanResult(opened=len(new), recovered=recovered, won_back=won_back)
 
@@ -137,7 +132,6 @@ def _end_episode(warning: ChurnWarning, order: Order, now: dt.datetime) -> bool:
     """Close an open warning as recovered, or record the win-back of a confirmed churn."""
     with transaction.atomic():
         locked = ChurnWarning.objects.select_for_update().get(pk=warning.pk)
-        customer = Customer.objects.select_for_update().get(pk=locked.customer_id)
         if locked.status == ChurnWarning.Status.OPEN:
             locked.status = ChurnWarning.Status.RECOVERED
             locked.closed_at = now
@@ -149,19 +143,23 @@ def _end_episode(warning: ChurnWarning, order: Order, now: dt.datetime) -> bool:
             return False
         locked.save()
         warning.status = locked.status
-        if customer.status != Customer.Status.NORMAL:
-            before = snapshot(customer, ["status", "lifecycle_stage"])
-            customer.status = Customer.Status.NORMAL
-            if customer.lifecycle_stage == Customer.Lifecycle.CHURNED:
-                customer.lifecycle_stage = Customer.Lifecycle.GROWING
-            customer.save(update_fields=["status", "lifecycle_stage", "updated_at"])
-            audit_update(actor=None, instance=customer, before=before)
+        customer = locked.customer
+        customer_status_set(
+            actor=None,
+            customer=customer,
+            status=Customer.Status.NORMAL,
+            lifecycle_stage=(
+                Customer.Lifecycle.GROWING
+                if customer.lifecycle_stage == Customer.Lifecycle.CHURNED
+                else None
+            ),
+        )
     return True
 
 
 def churn_order_placed(order: Order) -> None:
     """Called by the order services: a purchase ends the customer's current episode."""
-    if order.status not in PURCHASED:
+    if order.status not in Order.SALE_STATUSES:
         return
     episodes = ChurnWarning.objects.filter(
         Q(status=ChurnWarning.Status.OPEN)
@@ -174,11 +172,20 @@ def churn_order_placed(order: Order) -> None:
         _end_episode(warning, order, now)
 
 
-def _check_access(actor: User, warning: ChurnWarning) -> None:
+def _lock(actor: User, warning: ChurnWarning) -> ChurnWarning:
+    """The warning, locked, if ``actor`` may manage churn and see its customer."""
     require_perm(actor, "analytics.manage_churn")
     require_write(actor)
-    if not owner_in_scope(actor, warning.customer.account_manager, customer_scope(actor)):
+    locked = (
+        visible_churn_warnings(actor)
+        .select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(pk=warning.pk)
+        .first()
+    )
+    if locked is None:
         raise PermissionDenied(_("This customer is not yours to manage."))
+    return locked
 
 
 @transaction.atomic
@@ -186,7 +193,7 @@ def retention_measure_add(
     *, actor: User, warning: ChurnWarning, measure_date: dt.date, description: str
 ) -> RetentionMeasure:
     """Record a dated retention measure (暂缓流失) on an open warning."""
-    _check_access(actor, warning)
+    warning = _lock(actor, warning)
     if warning.status != ChurnWarning.Status.OPEN:
         raise field_error("warning", _("This churn warning is closed."))
     description = (description or "").strip()
@@ -206,8 +213,7 @@ def churn_confirm(
     *, actor: User, warning: ChurnWarning, reason: str, notes: str = ""
 ) -> ChurnWarning:
     """Confirm the churn (确认流失) with a reason from the dictionary; the customer follows."""
-    _check_access(actor, warning)
-    warning = ChurnWarning.objects.select_for_update().select_related("customer").get(pk=warning.pk)
+    warning = _lock(actor, warning)
     if warning.status != ChurnWarning.Status.OPEN:
         raise field_error("warning", _("This churn warning is closed."))
     try:
@@ -224,10 +230,10 @@ def churn_confirm(
     warning.closed_by = actor
     warning.save()
     audit_update(actor=actor, instance=warning, before=before)
-    customer = warning.customer
-    customer_before = snapshot(customer, ["status", "lifecycle_stage"])
-    customer.status = Customer.Status.CHURNED
-    customer.lifecycle_stage = Customer.Lifecycle.CHURNED
-    customer.save(update_fields=["status", "lifecycle_stage", "updated_at"])
-    audit_update(actor=actor, instance=customer, before=customer_before)
+    customer_status_set(
+        actor=actor,
+        customer=warning.customer,
+        status=Customer.Status.CHURNED,
+        lifecycle_stage=Customer.Lifecycle.CHURNED,
+    )
     return warning

@@ -23,13 +23,12 @@ from guanxi.analytics import clv, rfm
 from guanxi.analytics.models import AnalyticsSettings, CustomerScore
 from guanxi.analytics.risk import OUTLOOK_WEEKS, RiskInputs, churn_risk
 from guanxi.core.bulk import copy_rows
-from guanxi.core.dates import day_start
+from guanxi.core.dates import day_start, months_before
 from guanxi.customers.models import Customer
 from guanxi.orders.models import Order
 from guanxi.service.models import ServiceRequest
 
 # Orders that count as purchases: placed and not cancelled.
-PURCHASED = (Order.Status.CONFIRMED, Order.Status.SHIPPED, Order.Status.COMPLETED)
 EPOCH = dt.date(2000, 1, 1)
 
 
@@ -45,7 +44,7 @@ def rfm_rows(today: dt.date, customer_id: int | None = None) -> list[tuple]:
     since EPOCH), purchase days, total spend, first day's spend, spend in the last 365 days."""
     order = Order._meta.db_table
     only_one = "AND customer_id = %s" if customer_id is not None else ""
-    statuses = ", ".join(["%s"] * len(PURCHASED))
+    statuses = ", ".join(["%s"] * len(Order.SALE_STATUSES))
     # Grouped by customer and day, each day knowing its customer's first day (a window over
     # the groups), then by customer: on PostgreSQL one ordered pass over the covering index
     # (customer, day) that never holds the ten million days in memory.
@@ -76,7 +75,7 @@ def rfm_rows(today: dt.date, customer_id: int | None = None) -> list[tuple]:
             # aggregates that spill to disk; ordered aggregates stream over the index instead.
             cursor.execute("SET LOCAL enable_hashagg = off")
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(sql, [*PURCHASED, today, *only, today - dt.timedelta(days=365)])
+        cursor.execute(sql, [*Order.SALE_STATUSES, today, *only, today - dt.timedelta(days=365)])
         return cursor.fetchall()
 
 
@@ -344,7 +343,6 @@ def backtest(
     ordered since. Churned = no purchase after the cut-off; the metric is the ROC AUC.
     ``current`` is today's history when the caller has read it already (the nightly job)."""
     from guanxi.analytics.risk import auc
-    from guanxi.analytics.services.churn import months_before
 
     today = today or timezone.localdate()
     cutoff = months_before(today, months)
@@ -369,3 +367,9 @@ def backtest(
         "churned": int(churned.sum()),
         "auc": round(value, 3) if np.isfinite(value) else None,
     }
+
+
+def drop_archived_scores(sender: Any, customer: Customer, **kwargs: Any) -> None:
+    """Archived customers leave the analytics (a restore scores them again at the next refresh,
+    or at once with "Recompute scores")."""
+    CustomerScore.objects.filter(customer=customer).delete()

@@ -1,10 +1,11 @@
 """Every write to a customer record: create, edit, archive, restore, reassign."""
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,15 +13,22 @@ from guanxi.accounts.models import User
 from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.models import AuditEntry
-from guanxi.core.roles import DataScope, customer_scope, data_scope, owner_in_scope
-from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.roles import DataScope, data_scope
 from guanxi.core.sequences import next_numbers
-from guanxi.customers.models import Customer, Tag
+from guanxi.core.validation import full_clean
+from guanxi.customers.models import CUSTOMER_FIELDS, Customer, Tag
 from guanxi.customers.search import name_key, search_fields
-from guanxi.customers.services.fields import CUSTOMER_FIELDS, clean_customer
+from guanxi.customers.selectors import (
+    MANAGER_ROLES,
+    customer_for_update,
+    customers_for_update,
+    manager_choices,
+)
+from guanxi.customers.signals import customer_archived
 
 CODE_SEQUENCE = "customer"
 CODE_PREFIX = "C"
+GENERATED_CODE = re.compile(rf"^{CODE_PREFIX}(\d{{9}})$")
 SEARCH_SOURCES = {"name", "code", "phone", "email", "kind"}
 
 
@@ -61,7 +69,10 @@ def refresh_search(customer: Customer) -> None:
 
 
 def check_manager(actor: User, manager: User | None, field: str = "account_manager") -> None:
-    """A rep manages only their own customers; a supervisor assigns within the team."""
+    """A rep manages only their own customers; a supervisor assigns within the team.
+
+    Whom ``actor`` may choose is ``selectors.manager_choices``, the list the forms offer.
+    """
     if manager is None:
         if data_scope(actor) is DataScope.OWN:
             raise field_error(field, _("Choose an account manager."))
@@ -70,18 +81,16 @@ def check_manager(actor: User, manager: User | None, field: str = "account_manag
         raise field_error(
             field, _("%(name)s is inactive and cannot manage customers.") % {"name": manager}
         )
-    if not owner_in_scope(actor, manager):
+    if manager.role not in MANAGER_ROLES and manager.pk != actor.pk:
+        raise field_error(
+            field, _("%(name)s's role does not look after customers.") % {"name": manager}
+        )
+    if not manager_choices(actor=actor).filter(pk=manager.pk).exists():
         raise field_error(
             field,
             _("You cannot assign customers to %(name)s: they are outside your team.")
             % {"name": manager},
         )
-
-
-def ensure_visible(actor: User, customer: Customer) -> None:
-    """Services re-check the data scope, so a job or import can't write past it."""
-    if not owner_in_scope(actor, customer.account_manager, customer_scope(actor)):
-        raise field_error("customer", _("This customer is outside your data scope."))
 
 
 def duplicate_keys(values: Mapping[str, Any]) -> dict[str, str]:
@@ -152,34 +161,37 @@ def customer_create(
     """Create a customer; a likely duplicate raises ``DuplicateCustomer`` unless allowed."""
     require_perm(actor, "customers.add_customer")
     require_write(actor)
-    unknown = set(values) - set(CUSTOMER_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown customer fields: {sorted(unknown)}")
+    _check_fields(values)
     if account_manager is None and data_scope(actor) is DataScope.OWN:
         account_manager = actor
     check_manager(actor, account_manager)
-    cleaned = clean_customer(values, DictionaryLookup())
-    code = code.strip()
-    if len(code) > Customer._meta.get_field("code").max_length:  # type: ignore[operator]
-        raise field_error("code", _("A code has at most 32 characters."))
+    code = (code or "").strip()
+    customer = Customer(code=code, account_manager=account_manager, **values)
+    full_clean(customer, fields=[*CUSTOMER_FIELDS, *(["code"] if code else [])])
     if code and Customer.objects.filter(code=code).exists():
         raise field_error("code", _("A customer with the code %(code)s exists.") % {"code": code})
     if not allow_duplicate:
         matches = find_duplicates(
-            **{
-                k: cleaned.get(k, "")
-                for k in ("name", "phone", "email", "unified_social_credit_code")
-            }
+            name=customer.name,
+            phone=customer.phone,
+            email=customer.email,
+            unified_social_credit_code=customer.unified_social_credit_code,
         )
         if matches:
             raise DuplicateCustomer(matches)
-    customer = Customer(code=code or new_codes(1)[0], account_manager=account_manager, **cleaned)
+    customer.code = code or new_codes(1)[0]
     refresh_search(customer)
     customer.save()
     if tags:
         customer.tags.set(_tags(tags))
     audit_create(actor=actor, instance=customer)
     return customer
+
+
+def _check_fields(values: Mapping[str, Any]) -> None:
+    unknown = set(values) - set(CUSTOMER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown customer fields: {sorted(unknown)}")
 
 
 def changes_since(customer: Customer, version: int) -> list[AuditEntry]:
@@ -194,6 +206,10 @@ def changes_since(customer: Customer, version: int) -> list[AuditEntry]:
     ]
 
 
+# "Not given" for an argument whose None means something (no account manager).
+UNCHANGED: Any = object()
+
+
 @transaction.atomic
 def customer_update(
     *,
@@ -201,33 +217,37 @@ def customer_update(
     customer: Customer,
     version: int | None = None,
     tags: Sequence[str] | None = None,
+    account_manager: User | None = UNCHANGED,
     **values: Any,
 ) -> Customer:
-    """Change fields of a customer; ``version`` is the one the editor saw (stale: conflict)."""
+    """Change fields of a customer; ``version`` is the one the editor saw (stale: conflict).
+
+    A new ``account_manager`` is a reassignment (its own permission), made in the same save:
+    one version, one audit entry, nothing stored if any value is refused.
+    """
     require_perm(actor, "customers.change_customer")
     require_write(actor)
-    unknown = set(values) - set(CUSTOMER_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown customer fields: {sorted(unknown)}")
-    customer = (
-        Customer.objects.select_for_update(of=("self",))
-        .select_related("account_manager")
-        .get(pk=customer.pk)
-    )
-    ensure_visible(actor, customer)
+    _check_fields(values)
+    customer = customer_for_update(actor=actor, pk=customer.pk)
     if customer.is_archived:
         raise field_error("archived_at", _("Restore this customer before changing it."))
     if version is not None and version != customer.version:
         raise EditConflict(customer, changes_since(customer, version))
-    cleaned = clean_customer(values, DictionaryLookup(), partial=True)
     before = snapshot(customer)
-    for field, value in cleaned.items():
+    for field, value in values.items():
         setattr(customer, field, value)
+    full_clean(customer, fields=values)
+    if account_manager is not UNCHANGED and account_manager != customer.account_manager:
+        require_perm(actor, "customers.reassign_customer")
+        if account_manager is None:
+            raise field_error("account_manager", _("Choose an account manager."))
+        check_manager(actor, account_manager)
+        customer.account_manager = account_manager
     tags_before = sorted(customer.tags.values_list("name", flat=True))
     tags_after = sorted({t.strip() for t in tags if t.strip()}) if tags is not None else tags_before
     if snapshot(customer) == before and tags_after == tags_before:
         return customer
-    if SEARCH_SOURCES & set(cleaned):
+    if SEARCH_SOURCES & set(values):
         refresh_search(customer)
     customer.version += 1
     customer.save()
@@ -247,11 +267,7 @@ def _set_archived(customer: Customer, *, actor: User, archived: bool) -> Custome
     customer.save(update_fields=["archived_at", "version", "updated_at"])
     audit_update(actor=actor, instance=customer, before=before)
     if archived:
-        from guanxi.analytics.models import CustomerScore
-
-        # Archived customers leave the analytics (a restore scores them again at the next
-        # refresh, or at once with "Recompute scores").
-        CustomerScore.objects.filter(customer=customer).delete()
+        customer_archived.send(sender=Customer, customer=customer)
     return customer
 
 
@@ -260,7 +276,7 @@ def customer_archive(*, actor: User, customer: Customer) -> Customer:
     """Soft delete: the customer leaves the lists but keeps its history and can be restored."""
     require_perm(actor, "customers.delete_customer")
     require_write(actor)
-    ensure_visible(actor, customer)
+    customer = customer_for_update(actor=actor, pk=customer.pk)
     if customer.is_archived:
         return customer
     return _set_archived(customer, actor=actor, archived=True)
@@ -270,7 +286,7 @@ def customer_archive(*, actor: User, customer: Customer) -> Customer:
 def customer_restore(*, actor: User, customer: Customer) -> Customer:
     require_perm(actor, "customers.delete_customer")
     require_write(actor)
-    ensure_visible(actor, customer)
+    customer = customer_for_update(actor=actor, pk=customer.pk)
     if not customer.is_archived:
         return customer
     if customer.merged_into_id:
@@ -284,18 +300,22 @@ def customer_restore(*, actor: User, customer: Customer) -> Customer:
 
 @transaction.atomic
 def customer_reassign(*, actor: User, customers: Sequence[Customer], account_manager: User) -> int:
-    """Give one or many customers a new account manager; each change is audited."""
+    """Give one or many customers a new account manager; each change is audited.
+
+    Customers outside ``actor``'s scope are refused, naming their ids.
+    """
     require_perm(actor, "customers.reassign_customer")
     require_write(actor)
     check_manager(actor, account_manager)
     ids = [customer.pk for customer in customers]
-    locked = list(
-        Customer.objects.select_for_update(of=("self",))
-        .select_related("account_manager")
-        .filter(pk__in=ids)
-    )
-    for customer in locked:
-        ensure_visible(actor, customer)
+    locked = list(customers_for_update(actor=actor, pks=ids))
+    missing = sorted(set(ids) - {customer.pk for customer in locked})
+    if missing:
+        raise field_error(
+            "customers",
+            _("No customers you may see have the ids %(ids)s.")
+            % {"ids": ", ".join(map(str, missing))},
+        )
     moved = 0
     for customer in locked:
         if customer.account_manager_id == account_manager.pk:
@@ -306,4 +326,75 @@ def customer_reassign(*, actor: User, customers: Sequence[Customer], account_man
         customer.save(update_fields=["account_manager", "version", "updated_at"])
         audit_update(actor=actor, instance=customer, before=before)
         moved += 1
+    return moved
+
+
+@transaction.atomic
+def customer_status_set(
+    *,
+    actor: User | None,
+    customer: Customer,
+    status: str,
+    lifecycle_stage: str | None = None,
+) -> Customer:
+    """The churn process moves a customer's status (and its lifecycle stage with it).
+
+    ``actor`` is the manager confirming a churn, or None for the nightly job. The caller holds
+    the churn permission; the customer is loaded through the actor's scope all the same.
+    """
+    if actor is not None:
+        require_write(actor)
+        customer = customer_for_update(actor=actor, pk=customer.pk)
+    else:
+        customer = Customer.objects.select_for_update(of=("self",)).get(pk=customer.pk)
+    before = snapshot(customer, ["status", "lifecycle_stage", "version"])
+    customer.status = status
+    if lifecycle_stage is not None:
+        customer.lifecycle_stage = lifecycle_stage
+    full_clean(customer, fields=["status", "lifecycle_stage"])
+    if snapshot(customer, before.keys()) == before:
+        return customer
+    customer.version += 1
+    customer.save(update_fields=["status", "lifecycle_stage", "version", "updated_at"])
+    audit_update(actor=actor, instance=customer, before=before)
+    return customer
+
+
+STATUS_CHUNK = 2000
+
+
+def customers_status_bulk_set(*, customers: QuerySet[Customer], status: str) -> int:
+    """The nightly job moves many customers to ``status`` at once (a first churn scan can move
+    hundreds of thousands): versions bumped and one audit entry each, a few queries per 2,000."""
+    Customer._meta.get_field("status").clean(status, None)
+    moved = 0
+    now = timezone.now()
+    ids = list(customers.exclude(status=status).values_list("pk", flat=True).order_by("pk"))
+    for start in range(0, len(ids), STATUS_CHUNK):
+        chunk = ids[start : start + STATUS_CHUNK]
+        with transaction.atomic():
+            rows = list(
+                Customer.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .exclude(status=status)
+                .values_list("pk", "name", "status", "version")
+            )
+            Customer.objects.filter(pk__in=[row[0] for row in rows]).update(
+                status=status, version=F("version") + 1, updated_at=now
+            )
+            AuditEntry.objects.bulk_create(
+                [
+                    AuditEntry(
+                        action=AuditEntry.Action.UPDATE,
+                        model="customers.customer",
+                        object_id=str(pk),
+                        object_repr=name[:200],
+                        changes={"status": [old, status], "version": [version, version + 1]},
+                        at=now,
+                    )
+                    for pk, name, old, version in rows
+                ],
+                batch_size=1000,
+            )
+        moved += len(rows)
     return moved

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.core.audit import audit_note, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
-from guanxi.customers.models import Contact, Customer
-from guanxi.customers.services.customers import ensure_visible, refresh_search
-from guanxi.customers.services.fields import CUSTOMER_FIELDS
+from guanxi.customers.models import CUSTOMER_FIELDS, Contact, Customer
+from guanxi.customers.selectors import customers_for_update
+from guanxi.customers.services.customers import refresh_search
+from guanxi.customers.signals import customer_archived
 
 
 def _moved_relations() -> list[Any]:
@@ -34,15 +35,11 @@ def customer_merge(*, actor: User, target: Customer, source: Customer) -> dict[s
     require_write(actor)
     if target.pk == source.pk:
         raise field_error("source", _("A customer cannot be merged into itself."))
-    locked = {
-        c.pk: c
-        for c in Customer.objects.select_for_update(of=("self",))
-        .select_related("account_manager")
-        .filter(pk__in=[target.pk, source.pk])
-    }
+    locked = {c.pk: c for c in customers_for_update(actor=actor, pks=[target.pk, source.pk])}
+    if len(locked) < 2:
+        raise field_error("customer", _("This customer is outside your data scope."))
     target, source = locked[target.pk], locked[source.pk]
     for customer in (target, source):
-        ensure_visible(actor, customer)
         if customer.is_archived:
             raise field_error(
                 "source" if customer is source else "target",
@@ -87,4 +84,5 @@ def customer_merge(*, actor: User, target: Customer, source: Customer) -> dict[s
     source.version += 1
     source.save()
     audit_update(actor=actor, instance=source, before=source_before)
+    customer_archived.send(sender=Customer, customer=source)
     return moved

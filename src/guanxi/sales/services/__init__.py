@@ -18,7 +18,6 @@ from guanxi.sales.services.leads import (
 )
 from guanxi.sales.services.opportunities import (
     StaleOpportunity,
-    may_see,
     opportunity_assign,
     opportunity_create,
     opportunity_fail,
@@ -42,7 +41,6 @@ __all__ = [
     "calendar_feed_revoke",
     "lead_form_save",
     "lead_submit",
-    "may_see",
     "opportunity_assign",
     "opportunity_create",
     "opportunity_fail",

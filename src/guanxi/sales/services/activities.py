@@ -11,15 +11,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import user_list
 from guanxi.core import validators
 from guanxi.core.audit import audit_create, audit_delete, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.notifications import in_language_of, notify
-from guanxi.core.roles import owner_in_scope
 from guanxi.customers.models import Customer
-from guanxi.customers.services.customers import ensure_visible
+from guanxi.customers.selectors import require_visible_customer
 from guanxi.sales.models import Activity, CalendarFeed, Opportunity, hash_token
-from guanxi.sales.services.opportunities import may_see
+from guanxi.sales.selectors import activity_for_update, visible_opportunities
 
 ACTIVITY_FIELDS = ("kind", "subject", "notes", "due_at", "duration_minutes", "remind_minutes")
 
@@ -75,11 +75,11 @@ def _check_links(
     actor: User, customer: Customer | None, opportunity: Opportunity | None
 ) -> Customer | None:
     if opportunity is not None:
-        if not may_see(actor, opportunity):
+        if not visible_opportunities(actor).filter(pk=opportunity.pk).exists():
             raise field_error("opportunity", _("This opportunity is outside your data scope."))
         customer = customer or opportunity.customer
     if customer is not None:
-        ensure_visible(actor, customer)
+        require_visible_customer(actor=actor, customer=customer)
     return customer
 
 
@@ -88,7 +88,10 @@ def _check_assignee(actor: User, assignee: User) -> None:
         return
     if not assignee.is_active:
         raise field_error("assignee", _("%(name)s is inactive.") % {"name": assignee})
-    if not actor.has_perm("sales.assign_opportunity") or not owner_in_scope(actor, assignee):
+    if (
+        not actor.has_perm("sales.assign_opportunity")
+        or not user_list(actor=actor).filter(pk=assignee.pk).exists()
+    ):
         raise field_error("assignee", _("You cannot give tasks to %(name)s.") % {"name": assignee})
 
 
@@ -132,14 +135,7 @@ def activity_create(
 def _lock(actor: User, activity: Activity, perm: str) -> Activity:
     require_perm(actor, perm)
     require_write(actor)
-    locked = (
-        Activity.objects.select_for_update(of=("self",))
-        .select_related("assignee")
-        .get(pk=activity.pk)
-    )
-    if not owner_in_scope(actor, locked.assignee):
-        raise field_error("activity", _("This activity is outside your data scope."))
-    return locked
+    return activity_for_update(actor=actor, pk=activity.pk)
 
 
 @transaction.atomic

@@ -13,7 +13,6 @@ from guanxi.core.notifications import in_language_of, notify
 from guanxi.core.ratelimit import RateLimited, within_limit
 from guanxi.core.roles import Role
 from guanxi.core.selectors import DictionaryLookup
-from guanxi.customers.services.fields import clean_value
 from guanxi.sales.models import AssignmentRule, AssignmentTarget, LeadForm, Opportunity
 
 # A visitor (by IP address) may send this many leads per form in RATE_WINDOW seconds.
@@ -131,7 +130,7 @@ def _clean_form(values: dict[str, Any]) -> dict[str, Any]:
         "active": bool(values.get("active", True)),
     }
     if values.get("source"):
-        cleaned["source"] = clean_value("source", values["source"], DictionaryLookup())
+        cleaned["source"] = DictionaryLookup().code("source", values["source"])
     return cleaned
 
 

@@ -9,22 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Team, User
+from guanxi.accounts.selectors import user_list
 from guanxi.catalog.services import to_decimal
 from guanxi.core import validators
 from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
-from guanxi.core.roles import DataScope, data_scope, owner_in_scope
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.core.sequences import next_numbers
 from guanxi.customers.models import Contact, Customer
+from guanxi.customers.selectors import customer_for_update
 from guanxi.customers.services.contacts import contact_create
-from guanxi.customers.services.customers import (
-    customer_create,
-    ensure_visible,
-    find_duplicates,
-)
-from guanxi.customers.services.fields import clean_date, clean_value
+from guanxi.customers.services.customers import customer_create, find_duplicates
 from guanxi.sales.models import DevelopmentPlanStep, Opportunity, OpportunityPeriod, PipelineStage
+from guanxi.sales.selectors import opportunity_for_update
 
 S = Opportunity.Status
 TEXT_LIMITS = {
@@ -81,12 +78,12 @@ def clean_opportunity(values: dict[str, Any], *, partial: bool = False) -> dict[
     cleaners = {
         "contact_phone": lambda v: validators.clean_phone(validators.clean_text(v)),
         "contact_email": lambda v: validators.clean_email(validators.clean_text(v)),
-        "source": lambda v: clean_value("source", v, lookup),
-        "region": lambda v: clean_value("region", v, lookup),
-        "industry": lambda v: clean_value("industry", v, lookup),
+        "source": lambda v: lookup.code("source", v),
+        "region": lambda v: lookup.code("region", v),
+        "industry": lambda v: lookup.code("industry", v),
         "probability": _probability,
         "amount": lambda v: to_decimal("amount", 0 if v in (None, "") else v),
-        "expected_close": clean_date,
+        "expected_close": validators.parse_date,
     }
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -114,26 +111,11 @@ def default_stage() -> PipelineStage:
     return stage
 
 
-def may_see(actor: User, opportunity: Opportunity) -> bool:
-    """The rule of ``opportunity_list`` for one record: the assignee's scope, or the team's."""
-    if owner_in_scope(actor, opportunity.assignee):
-        return True
-    scope = data_scope(actor)
-    return scope is DataScope.TEAM and bool(actor.team_id) and opportunity.team_id == actor.team_id
-
-
 def _lock(actor: User, opportunity: Opportunity) -> Opportunity:
     """The opportunity, locked for a change the actor may make."""
     require_perm(actor, "sales.change_opportunity")
     require_write(actor)
-    locked = (
-        Opportunity.objects.select_for_update(of=("self",))
-        .select_related("assignee", "stage", "team")
-        .get(pk=opportunity.pk)
-    )
-    if not may_see(actor, locked):
-        raise field_error("opportunity", _("This opportunity is outside your data scope."))
-    return locked
+    return opportunity_for_update(actor=actor, pk=opportunity.pk)
 
 
 def _check_assignee(actor: User, assignee: User) -> None:
@@ -146,7 +128,7 @@ def _check_assignee(actor: User, assignee: User) -> None:
         raise field_error(
             "assignee", _("%(name)s's role does not work on opportunities.") % {"name": assignee}
         )
-    if not owner_in_scope(actor, assignee):
+    if not user_list(actor=actor).filter(pk=assignee.pk).exists():
         raise field_error(
             "assignee",
             _("You cannot assign opportunities to %(name)s: they are outside your team.")
@@ -364,7 +346,7 @@ def opportunity_succeed(
             % {"number": opportunity.number, "summary": opportunity.summary},
         )
     else:
-        ensure_visible(actor, customer)
+        customer = customer_for_update(actor=actor, pk=customer.pk)
         if customer.is_archived:
             raise field_error("customer", _("This customer is archived."))
     opportunity.customer = customer

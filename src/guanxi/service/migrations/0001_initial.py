@@ -159,7 +159,7 @@ class Migration(migrations.Migration):
                 ('customer_level', models.CharField(blank=True, max_length=50, verbose_name='customer level')),
                 ('first_response_minutes', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='first response within (minutes)')),
                 ('resolution_minutes', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='resolution within (minutes)')),
-                ('warn_percent', models.PositiveSmallIntegerField(default=80, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='warn at (% of the limit)')),
+                ('warn_percent', models.PositiveSmallIntegerField(default=80, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='warn at (percentage of the limit)')),
                 ('escalate_after_minutes', models.PositiveIntegerField(default=120, verbose_name='next level after a breach (minutes)')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
                 ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='policies', to='service.businesscalendar', verbose_name='business calendar')),

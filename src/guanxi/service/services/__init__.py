@@ -4,7 +4,6 @@ from guanxi.core.ratelimit import RateLimited
 from guanxi.service.services.callbacks import callback_complete, update_customer_satisfaction
 from guanxi.service.services.requests import (
     attachment_add,
-    may_see,
     service_request_archive,
     service_request_assign,
     service_request_comment,
@@ -35,7 +34,6 @@ __all__ = [
     "callback_complete",
     "intake_form_save",
     "intake_submit",
-    "may_see",
     "service_request_archive",
     "service_request_assign",
     "service_request_comment",

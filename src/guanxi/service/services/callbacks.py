@@ -15,7 +15,8 @@ from guanxi.core.audit import audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.customers.models import Customer
 from guanxi.service.models import Callback, mean_score
-from guanxi.service.services.requests import clean_score, may_see
+from guanxi.service.selectors import callback_for_update
+from guanxi.service.services.requests import clean_score
 
 # The customer's satisfaction is the mean callback score of this many days.
 SATISFACTION_WINDOW = timedelta(days=365)
@@ -58,13 +59,7 @@ def callback_complete(
     """Record the call: the three core questions scored 1–5, or that nobody answered."""
     require_perm(actor, "service.change_callback")
     require_write(actor)
-    locked = (
-        Callback.objects.select_for_update(of=("self",))
-        .select_related("request__customer__account_manager", "request__assignee", "customer")
-        .get(pk=callback.pk)
-    )
-    if not may_see(actor, locked.request):
-        raise field_error("callback", _("This callback is outside your data scope."))
+    locked = callback_for_update(actor=actor, pk=callback.pk)
     if locked.status != Callback.Status.PENDING:
         raise field_error("status", _("This callback was already recorded."))
     now = timezone.now()

@@ -12,15 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Team, User
+from guanxi.accounts.selectors import user_list
 from guanxi.core import validators
 from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.notifications import in_language_of, notify
-from guanxi.core.roles import DataScope, Role, data_scope, owner_in_scope
+from guanxi.core.roles import Role
 from guanxi.core.selectors import DictionaryLookup
 from guanxi.core.sequences import next_numbers
 from guanxi.customers.models import Contact, Customer
-from guanxi.customers.services.customers import ensure_visible
+from guanxi.customers.selectors import require_visible_customer
 from guanxi.service.models import (
     Callback,
     Escalation,
@@ -31,6 +32,7 @@ from guanxi.service.models import (
     ServiceRequest,
     ServiceSettings,
 )
+from guanxi.service.selectors import request_for_update
 from guanxi.service.services import sla
 
 S = ServiceRequest.Status
@@ -123,43 +125,12 @@ def clean_request(values: dict[str, Any], *, partial: bool = False) -> dict[str,
     return cleaned
 
 
-def may_see(actor: User, request: ServiceRequest) -> bool:
-    """The rule of ``visible_requests`` for one record."""
-    if not actor.is_authenticated or not actor.is_active:
-        return False
-    scope = data_scope(actor)
-    if scope is DataScope.ALL:
-        return True
-    manager = request.customer.account_manager if request.customer is not None else None
-    if actor.pk in (request.assignee_id, request.created_by_id) or (
-        manager is not None and manager.pk == actor.pk
-    ):
-        return True
-    if scope is not DataScope.TEAM or not actor.team_id:
-        return False
-    teams = {
-        request.team_id,
-        request.assignee.team_id if request.assignee else None,
-        manager.team_id if manager else None,
-    }
-    return actor.team_id in teams
-
-
 def _lock(
     actor: User, request: ServiceRequest, perm: str = "service.change_servicerequest"
 ) -> ServiceRequest:
     require_perm(actor, perm)
     require_write(actor)
-    locked = (
-        ServiceRequest.objects.select_for_update(of=("self",))
-        .select_related(
-            "assignee", "team", "customer__account_manager", "policy__calendar", "created_by"
-        )
-        .get(pk=request.pk)
-    )
-    if not may_see(actor, locked):
-        raise field_error("request", _("This service request is outside your data scope."))
-    return locked
+    return request_for_update(actor=actor, pk=request.pk)
 
 
 def _event(
@@ -196,7 +167,7 @@ def _check_assignee(actor: User | None, assignee: User) -> None:
         return
     if not actor.has_perm("service.assign_servicerequest"):
         raise PermissionDenied(_("You may take requests yourself but not give them to others."))
-    if not owner_in_scope(actor, assignee):
+    if not user_list(actor=actor).filter(pk=assignee.pk).exists():
         raise field_error(
             "assignee",
             _("You cannot assign requests to %(name)s: they are outside your team.")
@@ -252,7 +223,7 @@ def service_request_create(
         require_write(actor)
     cleaned = clean_request(values)
     if customer is not None and actor is not None:
-        ensure_visible(actor, customer)
+        require_visible_customer(actor=actor, customer=customer)
     if contact is not None and (customer is None or contact.customer_id != customer.pk):
         raise field_error("contact", _("This contact does not belong to the customer."))
     if customer is None and not (
@@ -312,7 +283,7 @@ def service_request_update(
     )
     if customer is not ...:
         if customer is not None:
-            ensure_visible(actor, customer)
+            require_visible_customer(actor=actor, customer=customer)
         locked.customer = customer
         if contact is ...:
             contact = None

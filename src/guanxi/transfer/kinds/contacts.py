@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
-from guanxi.customers.models import Contact
+from guanxi.core.validation import clean_values
+from guanxi.core.validators import parse_date
+from guanxi.customers.models import CONTACT_FIELDS, Contact
 from guanxi.customers.selectors import visible_customers
-from guanxi.customers.services.fields import CONTACT_FIELDS, clean_contact
+from guanxi.customers.services.contacts import contact_create, contact_update
 from guanxi.transfer.columns import Column
 from guanxi.transfer.engine import Importer, ParsedRow
 
@@ -54,37 +56,48 @@ class ContactImporter(Importer):
                 )
                 bad += 1
                 continue
-            values = {k: row.values[k] for k in CONTACT_FIELDS if row.values.get(k)}
+            values: dict[str, Any] = {k: row.values[k] for k in CONTACT_FIELDS if row.values.get(k)}
             values["name"] = row.values.get("name", "")
             if "gender" in values:
                 values["gender"] = GENDERS.get(values["gender"].lower(), values["gender"])
             try:
-                cleaned = clean_contact(values)
+                if "birthday" in values:
+                    values["birthday"] = parse_date(values["birthday"])
+                cleaned = clean_values(Contact, values, required=["name"])
             except ValidationError as error:
-                for name, messages in error.message_dict.items():
-                    self.fail(row, name, " ".join(messages))
+                self._fail_all(row, error, "birthday")
                 bad += 1
                 continue
             if not write:
                 continue
             primary = row.values.get("is_primary", "").strip().lower() in YES
             contact = Contact.objects.filter(customer=customer, name=cleaned["name"]).first()
-            has_primary = Contact.objects.filter(customer=customer, is_primary=True)
-            if primary:
-                others = has_primary if contact is None else has_primary.exclude(pk=contact.pk)
-                others.update(is_primary=False)
-            if contact is None:
-                Contact.objects.create(
-                    customer=customer, is_primary=primary or not has_primary.exists(), **cleaned
-                )
-                self.result.created += 1
-            else:
-                for name, value in cleaned.items():
-                    setattr(contact, name, value)
-                contact.is_primary = contact.is_primary or primary
-                contact.save()
-                self.result.updated += 1
+            try:
+                if contact is None:
+                    contact_create(
+                        actor=self.actor, customer=customer, is_primary=primary, **cleaned
+                    )
+                    self.result.created += 1
+                else:
+                    contact_update(
+                        actor=self.actor,
+                        contact=contact,
+                        is_primary=True if primary else None,
+                        **cleaned,
+                    )
+                    self.result.updated += 1
+            except ValidationError as error:
+                self._fail_all(row, error, "customer")
+                bad += 1
         return bad
+
+    def _fail_all(self, row: ParsedRow, error: ValidationError, column: str) -> None:
+        """Every message of ``error`` on its own column (``column`` for those without one)."""
+        if not hasattr(error, "error_dict"):
+            self.fail(row, column, " ".join(error.messages))
+            return
+        for name, messages in error.message_dict.items():
+            self.fail(row, name, " ".join(messages))
 
 
 def export_rows(actor: User) -> tuple[list[str], Iterator[list[Any]]]:

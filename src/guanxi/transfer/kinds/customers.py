@@ -2,38 +2,34 @@
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
-from guanxi.core.audit import json_value
-from guanxi.core.bulk import copy_rows, field_defaults, insert_fields
-from guanxi.core.models import AuditEntry
-from guanxi.core.roles import DataScope, data_scope, owner_in_scope
-from guanxi.core.selectors import DictionaryLookup
-from guanxi.core.sequences import bump_to
-from guanxi.customers.models import Customer, Tag
-from guanxi.customers.search import search_fields
+from guanxi.core.fields import dictionary_fields
+from guanxi.core.selectors import DictionaryLookup, dictionary_in_use
+from guanxi.core.validation import clean_values
+from guanxi.core.validators import parse_date
+from guanxi.customers.models import Customer
 from guanxi.customers.selectors import CustomerFilters, customer_list
-from guanxi.customers.services.customers import (
-    CODE_PREFIX,
-    CODE_SEQUENCE,
-    check_manager,
-    duplicate_keys,
-    new_codes,
-    refresh_search,
+from guanxi.customers.services.bulk import (
+    CustomerChange,
+    NewCustomer,
+    customers_bulk_create,
+    customers_bulk_update,
+    customers_for_import,
 )
-from guanxi.customers.services.fields import DICTIONARY_FIELDS, clean_value
+from guanxi.customers.services.customers import UNCHANGED, check_manager, duplicate_keys
 from guanxi.transfer.columns import Column
 from guanxi.transfer.engine import Importer, ParsedRow
 
+DICTIONARY_FIELDS = dictionary_fields(Customer)
 COLUMNS = [
     Column("code", gettext_lazy("Code"), ("客户编号", "编号", "客户代码", "customer code")),
     Column("name", gettext_lazy("Name"), ("客户名称", "名称", "公司名称", "customer name"), True),
@@ -77,11 +73,11 @@ COLUMNS = [
     Column("notes", gettext_lazy("Notes"), ("备注",)),
 ]
 FIELD_COLUMNS = [c.field for c in COLUMNS if c.field not in {"code", "account_manager", "tags"}]
-GENERATED_CODE = re.compile(rf"^{CODE_PREFIX}(\d{{9}})$")
 LOOKUP_CHUNK = 500
 # On PostgreSQL, refresh the planner's statistics as a big import doubles the table.
 FIRST_ANALYZE_AT = 10_000
 TAG_SPLIT = re.compile(r"[,，;；、]")
+DATE_COLUMNS = {"birthday"}
 
 
 @dataclass
@@ -93,11 +89,12 @@ class CustomerRow:
     manager_given: bool
     tags: list[str] | None
     existing: Customer | None = None
-    pk: int | None = None
-    changes: dict[str, list[Any]] = field(default_factory=dict)
 
 
 class CustomerImporter(Importer):
+    """Each cell judged by the customer model's own field rules; rows written by the customers'
+    bulk services (``customers.services.bulk``), which own versions, audit and refusals."""
+
     columns = COLUMNS
     permission = "customers.add_customer"
 
@@ -105,12 +102,8 @@ class CustomerImporter(Importer):
         super().__init__(*args, **kwargs)
         self.lookup = DictionaryLookup()
         self.managers: dict[str, User | str] = {}
-        self.default_manager = self.actor if data_scope(self.actor) is DataScope.OWN else None
-        self.tag_ids: dict[str, int] = {}
-        self.fields = insert_fields(Customer)
         self.added = 0
         self.next_analyze = FIRST_ANALYZE_AT
-        self.defaults = field_defaults(Customer)
 
     def manager(self, username: str) -> User | str:
         """The user, or the error message for this username (looked up once per file)."""
@@ -129,18 +122,27 @@ class CustomerImporter(Importer):
         return self.managers[username]
 
     def parse(self, row: ParsedRow) -> CustomerRow | None:
-        values: dict[str, Any] = {}
+        # An empty cell is not a value: a new customer takes the default, an existing one keeps
+        # what it has (a partial sheet never wipes data).
+        given: dict[str, Any] = {
+            name: row.values[name] for name in FIELD_COLUMNS if row.values.get(name)
+        }
         ok = True
-        for name in FIELD_COLUMNS:
-            if name not in row.values:
-                continue
-            raw = row.values[name]
+        for name in DATE_COLUMNS & set(given):
             try:
-                values[name] = clean_value(name, raw, self.lookup)
+                given[name] = parse_date(given[name])
             except ValidationError as error:
                 self.fail(row, name, " ".join(error.messages))
+                return None
+        values: dict[str, Any] = {}
+        with dictionary_in_use(self.lookup):
+            try:
+                values = clean_values(Customer, given)
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    self.fail(row, name, " ".join(messages))
                 ok = False
-        manager: User | None = self.default_manager
+        manager: User | None = None
         username = row.values.get("account_manager", "")
         if username:
             found = self.manager(username)
@@ -155,8 +157,10 @@ class CustomerImporter(Importer):
                 {t.strip()[:50] for t in TAG_SPLIT.split(row.values["tags"]) if t.strip()}
             )
         code = row.values.get("code", "")
-        if len(code) > 32:
-            self.fail(row, "code", _("A code has at most 32 characters."))
+        try:
+            clean_values(Customer, {"code": code} if code else {})
+        except ValidationError as error:
+            self.fail(row, "code", " ".join(error.message_dict["code"]))
             ok = False
         if not ok:
             return None
@@ -172,11 +176,9 @@ class CustomerImporter(Importer):
             else:
                 parsed.append(item)
         seen: dict[str, int] = {}
-        codes = [item.code for item in parsed if item.code]
-        existing = {
-            c.code: c
-            for c in Customer.objects.filter(code__in=codes).select_related("account_manager")
-        }
+        existing, refused = customers_for_import(
+            actor=self.actor, codes=[item.code for item in parsed if item.code]
+        )
         good: list[CustomerRow] = []
         for item in parsed:
             if item.code:
@@ -190,17 +192,11 @@ class CustomerImporter(Importer):
                     bad_numbers.add(item.row.number)
                     continue
                 seen[item.code] = item.row.number
+                if item.code in refused:
+                    self.fail(item.row, "code", refused[item.code])
+                    bad_numbers.add(item.row.number)
+                    continue
             item.existing = existing.get(item.code) if item.code else None
-            if item.existing is not None and not owner_in_scope(
-                self.actor, item.existing.account_manager
-            ):
-                self.fail(
-                    item.row,
-                    "code",
-                    _("The customer %(code)s is outside your data scope.") % {"code": item.code},
-                )
-                bad_numbers.add(item.row.number)
-                continue
             if item.existing is None and not item.values.get("name"):
                 self.fail(item.row, "name", _("This field is required."))
                 bad_numbers.add(item.row.number)
@@ -208,7 +204,7 @@ class CustomerImporter(Importer):
             good.append(item)
         self.warn_duplicates([item for item in good if item.existing is None])
         if write:
-            self.write(good)
+            bad_numbers |= self.write(good)
         return len(bad_numbers)
 
     def warn_duplicates(self, new_rows: list[CustomerRow]) -> None:
@@ -245,94 +241,35 @@ class CustomerImporter(Importer):
                     )
                     break
 
-    def write(self, good: list[CustomerRow]) -> None:
-        now = timezone.now()
+    def write(self, good: list[CustomerRow]) -> set[int]:
+        """Write the good rows; the row numbers the services refused come back."""
         new = [item for item in good if item.existing is None]
-        generated = iter(new_codes(sum(1 for item in new if not item.code)) if new else [])
-        highest = 0
-        rows = []
-        # New rows go in as plain tuples on the bulk path: no model instance per row.
-        for item in new:
-            code = item.code or next(generated)
-            match = GENERATED_CODE.match(code)
-            if match and item.code:
-                highest = max(highest, int(match[1]))
-            item.code = code
-            row = {**self.defaults, **item.values}
-            row.update(
-                code=code,
-                account_manager=item.manager.pk if item.manager else None,
-                created_at=now,
-                updated_at=now,
+        if new:
+            customers_bulk_create(
+                actor=self.actor,
+                rows=[NewCustomer(item.code, item.values, item.manager, item.tags) for item in new],
             )
-            row.update(
-                search_fields(
-                    name=row["name"],
-                    code=code,
-                    phone=row["phone"],
-                    email=row["email"],
-                    person=row["kind"] == Customer.Kind.INDIVIDUAL,
+            self._refresh_statistics(len(new))
+        changed = [item for item in good if item.existing is not None]
+        self.result.created += len(new)
+        if not changed:
+            return set()
+        outcome = customers_bulk_update(
+            actor=self.actor,
+            changes=[
+                CustomerChange(
+                    item.existing,  # type: ignore[arg-type]
+                    item.values,
+                    item.manager if item.manager_given else UNCHANGED,
+                    item.tags,
                 )
-            )
-            rows.append(tuple(row[name] for name in self.fields))
-        if highest:
-            bump_to(CODE_SEQUENCE, highest)
-        copy_rows(Customer, self.fields, rows)
-        self._refresh_statistics(len(rows))
-        tagged_new = [item.code for item in new if item.tags]
-        if tagged_new:
-            # The bulk path returns no primary keys; tags need them.
-            ids = dict(Customer.objects.filter(code__in=tagged_new).values_list("code", "pk"))
-            for item in new:
-                item.pk = ids.get(item.code)
-        updated: list[Customer] = []
-        update_fields: set[str] = set()
-        audit: list[AuditEntry] = []
-        for item in good:
-            if item.existing is None:
-                continue
-            customer = item.existing
-            # Empty cells leave a value alone: a partial sheet never wipes data.
-            changes = {
-                name: [json_value(getattr(customer, name)), json_value(value)]
-                for name, value in item.values.items()
-                if value not in ("", None) and getattr(customer, name) != value
-            }
-            if item.manager_given and item.manager != customer.account_manager:
-                changes["account_manager"] = [
-                    customer.account_manager_id,
-                    item.manager.pk if item.manager else None,
-                ]
-                customer.account_manager = item.manager
-            for name, (_before, _after) in changes.items():
-                if name != "account_manager":
-                    setattr(customer, name, item.values[name])
-            if changes:
-                customer.version += 1
-                changes["version"] = [customer.version - 1, customer.version]
-                customer.updated_at = now
-                refresh_search(customer)
-                update_fields.update(changes)
-                updated.append(customer)
-                audit.append(
-                    AuditEntry(
-                        actor=self.actor,
-                        action=AuditEntry.Action.UPDATE,
-                        model="customers.customer",
-                        object_id=str(customer.pk),
-                        object_repr=str(customer)[:200],
-                        changes=changes,
-                    )
-                )
-        if updated:
-            fields = sorted(
-                update_fields | {"updated_at", "name_key", "search_text", "search_bigrams"}
-            )
-            Customer.objects.bulk_update(updated, fields, batch_size=1000)
-            AuditEntry.objects.bulk_create(audit, batch_size=1000)
-        self._set_tags(good)
-        self.result.created += len(rows)
-        self.result.updated += len(updated)
+                for item in changed
+            ],
+        )
+        for index, (column, message) in outcome.refused.items():
+            self.fail(changed[index].row, column, message)
+        self.result.updated += outcome.updated
+        return {changed[index].row.number for index in outcome.refused}
 
     def _refresh_statistics(self, added: int) -> None:
         """Keep duplicate lookups on their indexes while a large import grows the table.
@@ -346,27 +283,6 @@ class CustomerImporter(Importer):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE customers_customer")
             self.next_analyze = self.added * 2
-
-    def _set_tags(self, good: list[CustomerRow]) -> None:
-        tagged = [item for item in good if item.tags is not None]
-        if not tagged:
-            return
-        names = {name for item in tagged for name in item.tags or []}
-        missing = names - set(self.tag_ids)
-        if missing:
-            Tag.objects.bulk_create([Tag(name=n) for n in missing], ignore_conflicts=True)
-            self.tag_ids.update(Tag.objects.filter(name__in=missing).values_list("name", "pk"))
-        through = Customer.tags.through
-        customer_ids = []
-        links: list[Any] = []
-        for item in tagged:
-            pk = item.existing.pk if item.existing else item.pk
-            if pk is None:
-                continue
-            customer_ids.append(pk)
-            links.extend(through(customer_id=pk, tag_id=self.tag_ids[n]) for n in item.tags or [])
-        through.objects.filter(customer_id__in=customer_ids).delete()
-        through.objects.bulk_create(links, batch_size=2000)
 
 
 def export_rows(
