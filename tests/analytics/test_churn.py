@@ -9,7 +9,7 @@ import pytest
 from guanxi.analytics.models import AnalyticsSettings, ChurnWarning, RetentionMeasure
 from guanxi.analytics.services import churn_scan
 from guanxi.core.dates import months_before
-from guanxi.core.models import Notification
+from guanxi.core.models import AuditEntry, Notification
 from guanxi.customers.models import Customer
 from guanxi.orders.services import LineInput, order_create
 from tests.analytics.conftest import TODAY, buy, post
@@ -49,6 +49,13 @@ class TestScan:
         book.east.refresh_from_db()
         book.east2.refresh_from_db()
         assert (book.east.status, book.east2.status) == ("churn_warning", "normal")
+        # The status change is the customer's: a new version and an audit entry by the job.
+        assert book.east.version == 2
+        entry = AuditEntry.objects.get(object_id=str(book.east.pk), model="customers.customer")
+        assert (entry.actor, entry.changes) == (
+            None,
+            {"status": ["normal", "churn_warning"], "version": [1, 2]},
+        )
         # Running again (the next day, or twice the same day) opens nothing more.
         assert churn_scan(today=TODAY).opened == 0
         assert churn_scan(today=date(2026, 12, 3)).opened == 1  # east2 now crossed the line

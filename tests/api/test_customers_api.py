@@ -183,6 +183,60 @@ class TestCustomerUpdate:
         assert body["changes"][0]["changes"]["level"] == ["ordinary", "major"]
         assert Customer.objects.get(pk=book.east.pk).level == "major"
 
+    def test_a_new_manager_and_new_values_are_one_save(self, people: People, book: Book) -> None:
+        response = patch(
+            bearer_for(people.sup_east),
+            f"{URL}/{book.east.pk}",
+            {"account_manager": people.rep_east2.pk, "satisfaction": "5", "version": 1},
+        )
+        assert response.status_code == 200
+        assert (response.json()["version"], response.json()["account_manager"]["id"]) == (
+            2,
+            people.rep_east2.pk,
+        )
+        entry = AuditEntry.objects.get(object_id=str(book.east.pk), action="update")
+        assert entry.changes == {
+            "account_manager": [people.rep_east.pk, people.rep_east2.pk],
+            "satisfaction": ["", "5"],
+            "version": [1, 2],
+        }
+
+    def test_a_refused_value_keeps_the_manager_too(self, people: People, book: Book) -> None:
+        # The reassignment and the bad postcode are one save: nothing of it is stored.
+        response = patch(
+            bearer_for(people.sup_east),
+            f"{URL}/{book.east.pk}",
+            {"account_manager": people.rep_east2.pk, "postcode": "12"},
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == [
+            {"field": "postcode", "message": "A Chinese postcode has 6 digits."}
+        ]
+        east = Customer.objects.get(pk=book.east.pk)
+        assert (east.account_manager, east.version) == (people.rep_east, 1)
+        assert not AuditEntry.objects.filter(object_id=str(east.pk), action="update").exists()
+
+    def test_a_rep_may_not_reassign_through_an_edit(self, people: People, book: Book) -> None:
+        response = patch(
+            bearer_for(people.rep_east),
+            f"{URL}/{book.east.pk}",
+            {"account_manager": people.rep_east.pk, "notes": "mine"},
+        )
+        assert response.status_code == 200
+        response = patch(
+            bearer_for(people.rep_east),
+            f"{URL}/{book.east.pk}",
+            {"account_manager": people.rep_east2.pk},
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == [
+            {
+                "field": "account_manager",
+                "message": f"No account manager you may assign has the id {people.rep_east2.pk}.",
+            }
+        ]
+        assert Customer.objects.get(pk=book.east.pk).account_manager == people.rep_east
+
     def test_another_reps_customer_is_not_found(self, people: People, book: Book) -> None:
         response = patch(bearer_for(people.rep_east), f"{URL}/{book.west.pk}", {"name": "x"})
         assert response.status_code == 404

@@ -100,3 +100,71 @@ def test_a_job_cannot_write_past_the_data_scope(people: People) -> None:
     with pytest.raises(ValidationError) as error:
         services.customer_update(actor=people.rep_east, customer=west, name="x")
     assert messages(error) == {"customer": ["This customer is outside your data scope."]}
+
+
+def test_the_bulk_update_refuses_a_reassignment_without_the_permission(
+    people: People, book: Book
+) -> None:
+    from guanxi.customers.services.bulk import (
+        CustomerChange,
+        customers_bulk_update,
+        customers_for_import,
+    )
+
+    found, refused = customers_for_import(actor=people.rep_east, codes=[book.east.code])
+    assert refused == {}
+    outcome = customers_bulk_update(
+        actor=people.rep_east,
+        changes=[CustomerChange(found[book.east.code], {"notes": "x"}, people.rep_east2)],
+    )
+    assert outcome.refused == {
+        0: ("account_manager", "You do not have permission to reassign customers.")
+    }
+    assert outcome.updated == 0
+    book.east.refresh_from_db()
+    assert (book.east.notes, book.east.account_manager) == ("", people.rep_east)
+
+
+def test_the_import_loader_names_codes_outside_the_scope(people: People, book: Book) -> None:
+    from guanxi.customers.services.bulk import customers_for_import
+
+    found, refused = customers_for_import(
+        actor=people.rep_east, codes=[book.east.code, book.west.code, "NOPE"]
+    )
+    assert list(found) == [book.east.code]
+    assert refused == {book.west.code: f"The customer {book.west.code} is outside your data scope."}
+
+
+def test_merging_drops_the_duplicates_scores(people: People, book: Book) -> None:
+    from guanxi.analytics.models import CustomerScore
+
+    for customer in (book.east, book.east2):
+        CustomerScore.objects.create(customer=customer, annual_spend=0, computed_at=timezone.now())
+    services.customer_merge(actor=people.admin, target=book.east, source=book.east2)
+    assert list(CustomerScore.objects.values_list("customer_id", flat=True)) == [book.east.pk]
+
+
+def test_a_status_change_by_the_churn_process_is_audited(people: People, book: Book) -> None:
+    from guanxi.core.models import AuditEntry
+    from guanxi.customers.models import Customer
+
+    services.customer_status_set(
+        actor=people.rep_east,
+        customer=book.east,
+        status=Customer.Status.CHURNED,
+        lifecycle_stage=Customer.Lifecycle.CHURNED,
+    )
+    entry = AuditEntry.objects.get(object_id=str(book.east.pk), action="update")
+    assert (entry.actor, entry.changes) == (
+        people.rep_east,
+        {
+            "status": ["normal", "churned"],
+            "lifecycle_stage": ["potential", "churned"],
+            "version": [1, 2],
+        },
+    )
+    with pytest.raises(ValidationError) as error:
+        services.customer_status_set(
+            actor=people.rep_east2, customer=book.east, status=Customer.Status.NORMAL
+        )
+    assert messages(error) == {"customer": ["This customer is outside your data scope."]}

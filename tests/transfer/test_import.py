@@ -105,6 +105,55 @@ class TestCustomerImport:
         entry = AuditEntry.objects.get(object_id=str(east.pk), action="update")
         assert entry.changes["satisfaction"] == ["", "5"]
 
+    def test_archived_and_merged_customers_are_refused(
+        self, people: People, book: Book, tmp_path: Path
+    ) -> None:
+        from guanxi.customers import services
+
+        services.customer_archive(actor=people.admin, customer=book.east2)
+        services.customer_merge(actor=people.admin, target=book.east, source=book.west)
+        text = f"code,name,satisfaction\n{book.east2.code},x,5\n{book.west.code},y,5\n"
+        result = run(people.admin, "customers", write(tmp_path, "c.csv", text))
+        assert result.errors == [
+            {
+                "row": 2,
+                "column": "code",
+                "message": f"The customer {book.east2.code} is archived: restore it first.",
+            },
+            {
+                "row": 3,
+                "column": "code",
+                "message": f"The customer {book.west.code} was merged into {book.east.name}.",
+            },
+        ]
+        assert not Customer.objects.filter(satisfaction="5").exists()
+
+    def test_a_new_manager_needs_the_reassign_permission(
+        self, people: People, book: Book, tmp_path: Path
+    ) -> None:
+        # A rep's own sheet naming themselves changes nothing; naming another is a reassignment.
+        text = f"code,name,account_manager\n{book.east.code},,rep_east\n"
+        assert run(people.rep_east, "customers", write(tmp_path, "c.csv", text)).errors == []
+        text = f"code,name,account_manager\n{book.east.code},,sup_east\n"
+        result = run(people.rep_east, "customers", write(tmp_path, "c.csv", text))
+        assert result.errors == [
+            {
+                "row": 2,
+                "column": "account_manager",
+                "message": f"You cannot assign customers to {people.sup_east}: "
+                "they are outside your team.",
+            }
+        ]
+        moved = run(people.sup_east, "customers", write(tmp_path, "c.csv", text))
+        assert (moved.updated, moved.errors) == (1, [])
+        east = Customer.objects.get(pk=book.east.pk)
+        assert (east.account_manager, east.version) == (people.sup_east, 2)
+        entry = AuditEntry.objects.get(object_id=str(east.pk), action="update")
+        assert entry.changes == {
+            "account_manager": [people.rep_east.pk, people.sup_east.pk],
+            "version": [1, 2],
+        }
+
     def test_a_rep_imports_into_their_own_book_only(
         self, people: People, book: Book, tmp_path: Path
     ) -> None:

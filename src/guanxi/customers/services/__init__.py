@@ -16,7 +16,9 @@ from guanxi.customers.services.customers import (
     customer_create,
     customer_reassign,
     customer_restore,
+    customer_status_set,
     customer_update,
+    customers_status_bulk_set,
     find_duplicates,
 )
 from guanxi.customers.services.merge import customer_merge
@@ -32,7 +34,9 @@ __all__ = [
     "customer_merge",
     "customer_reassign",
     "customer_restore",
+    "customer_status_set",
     "customer_update",
+    "customers_status_bulk_set",
     "find_duplicates",
     "interaction_create",
     "interaction_delete",
