@@ -55,6 +55,15 @@ class CustomerFactory(factory.django.DjangoModelFactory):
         return super()._create(model_class, *args, **kwargs)
 
 
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.Contact"
+        skip_postgeneration_save = True
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"联系人{n}")
+
+
 class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "catalog.Product"

@@ -3,10 +3,13 @@
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from guanxi.customers.models import Customer
+from guanxi.service import services
 from guanxi.service.models import Callback, RequestEvent, ServiceRequest
 from tests.conftest import Book, People, bearer_for
+from tests.factories import ContactFactory
 from tests.service.conftest import at, log_request, patch, post
 
 pytestmark = pytest.mark.django_db
@@ -151,15 +154,23 @@ class TestScope:
         self, people: People, book: Book
     ) -> None:
         body = log_request(people, book.east.pk)
+        # A rep sees no colleagues to give work to: the API names none.
         response = post(
             bearer_for(people.rep_east),
             f"{URL}/{body['id']}/assign",
             {"assignee": people.rep_east2.pk},
         )
-        assert response.status_code == 403
-        assert response.json()["detail"] == (
-            "You may take requests yourself but not give them to others."
-        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == [
+            {"field": "assignee", "message": f"No user has the id {people.rep_east2.pk}."}
+        ]
+        # The service refuses it all the same, whoever calls it.
+        found = ServiceRequest.objects.get(pk=body["id"])
+        with pytest.raises(PermissionDenied) as refused:
+            services.service_request_assign(
+                actor=people.rep_east, request=found, assignee=people.rep_east2
+            )
+        assert str(refused.value) == "You may take requests yourself but not give them to others."
 
     def test_a_supervisor_assigns_only_within_the_team(self, people: People, book: Book) -> None:
         body = log_request(people, book.east.pk)
@@ -169,9 +180,43 @@ class TestScope:
             {"assignee": people.rep_west.pk},
         )
         assert response.status_code == 422
-        assert response.json()["errors"][0]["message"] == (
-            f"You cannot assign requests to {people.rep_west}: they are outside your team."
+        assert response.json()["errors"] == [
+            {"field": "assignee", "message": f"No user has the id {people.rep_west.pk}."}
+        ]
+        found = ServiceRequest.objects.get(pk=body["id"])
+        with pytest.raises(ValidationError) as refused:
+            services.service_request_assign(
+                actor=people.sup_east, request=found, assignee=people.rep_west
+            )
+        assert refused.value.message_dict == {
+            "assignee": [
+                f"You cannot assign requests to {people.rep_west}: they are outside your team."
+            ]
+        }
+
+    def test_a_contact_of_a_customer_out_of_scope_is_not_found(
+        self, people: People, book: Book
+    ) -> None:
+        theirs = ContactFactory(customer=book.west, name="王五")
+        response = post(
+            bearer_for(people.rep_east),
+            URL,
+            {"type": "inquiry", "summary": "x", "customer": book.east.pk, "contact": theirs.pk},
         )
+        assert response.status_code == 422
+        assert response.json()["errors"] == [
+            {"field": "contact", "message": f"No contact has the id {theirs.pk}."}
+        ]
+        # Seen, but of another customer: the request's own rule.
+        mine = ContactFactory(customer=book.east2, name="李四")
+        response = post(
+            bearer_for(people.sup_east),
+            URL,
+            {"type": "inquiry", "summary": "x", "customer": book.east.pk, "contact": mine.pk},
+        )
+        assert response.json()["errors"] == [
+            {"field": "contact", "message": "This contact does not belong to the customer."}
+        ]
 
 
 def flow(client: Any, request_id: int, action: str, payload: dict[str, Any]) -> Any:

@@ -27,11 +27,11 @@ def model_values(
 ) -> dict[str, Any]:
     """The values the caller sent for ``model``'s fields, ready for a service.
 
-    Fields left out are left out (the model's defaults apply to a new record, an update leaves
-    them alone). A null sent for a text field clears it in an update (text columns hold no
-    NULL) and means "not given" for a new record.
+    A new record (``partial=False``) takes the schema's defaults for what was left out, and a
+    null means "not given" (the model's default applies). An update (``partial``) gets only
+    the fields sent; a null sent for a text field clears it (text columns hold no NULL).
     """
-    sent = payload.model_dump(exclude_unset=True, exclude=set(exclude))
+    sent = payload.model_dump(exclude_unset=partial, exclude=set(exclude))
     text = {
         field.name
         for field in model._meta.fields

@@ -10,13 +10,14 @@ Their form fields are plain text or choice fields: forms built from these models
 and leave the judging to the model (see ``guanxi.core.forms.ModelForm``).
 """
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +115,12 @@ class WebsiteField(NormalisedCharField):
 
     def normalise(self, value: str) -> str:
         return validators.clean_website(value)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("max_length") == 200:  # as URLField leaves out its default
+            del kwargs["max_length"]
+        return name, path, args, kwargs
 
     stored_as = "django.db.models.URLField"
 
@@ -213,6 +220,21 @@ class DictionaryField(_StoredAs, models.CharField):
             initial=self.get_default() or None,
             help_text=self.help_text,
         )
+
+
+class AwareDateTimeField(_StoredAs, models.DateTimeField):
+    """A moment; one given without a time zone (an API client's "2026-12-31T18:00") is taken in
+    the current time zone, as forms take it, before the field's rules compare it."""
+
+    stored_as = "django.db.models.DateTimeField"
+
+    def clean(self, value: Any, model_instance: models.Model | None) -> Any:
+        value = self.to_python(value)
+        if isinstance(value, datetime) and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        self.validate(value, model_instance)
+        self.run_validators(value)
+        return value
 
 
 class AmountField(_StoredAs, models.DecimalField):

@@ -31,7 +31,9 @@ class ModelForm(forms.ModelForm):
             model_field = _model_field(model, name)
             if isinstance(model_field, DictionaryField):
                 lookup = lookup or DictionaryLookup()
-                empty = [("", "—")] if model_field.blank else []
+                # As Django words choices: a blank one unless a value is always given.
+                blank = model_field.blank or not model_field.has_default()
+                empty = [("", "—")] if blank else []
                 field.choices = [*empty, *lookup.choices(model_field.category)]  # type: ignore[attr-defined]
             if isinstance(field, forms.ChoiceField) and not isinstance(
                 field, forms.ModelChoiceField

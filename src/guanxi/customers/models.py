@@ -256,7 +256,7 @@ class Interaction(TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="interactions",
     )
-    occurred_at = models.DateTimeField(_("time"), error_messages=fields.REQUIRED)
+    occurred_at = fields.AwareDateTimeField(_("time"), error_messages=fields.REQUIRED)
     channel = fields.DictionaryField(_("channel"), category="channel")
     place = models.CharField(_("place"), max_length=200, blank=True)
     summary = models.CharField(_("summary"), max_length=200, error_messages=fields.REQUIRED)

@@ -160,12 +160,14 @@ def contact_list(*, actor: User, customer: Customer) -> QuerySet[Contact]:
     return Contact.objects.filter(customer=customer)
 
 
+def visible_contacts(actor: User) -> QuerySet[Contact]:
+    """The contacts of every customer ``actor`` may see."""
+    return Contact.objects.filter(customer__in=visible_customers(actor))
+
+
 def contact_get(*, actor: User, pk: int) -> Contact:
     contact = (
-        Contact.objects.filter(customer__in=visible_customers(actor))
-        .select_related("customer__account_manager")
-        .filter(pk=pk)
-        .first()
+        visible_contacts(actor).select_related("customer__account_manager").filter(pk=pk).first()
     )
     if contact is None:
         raise Http404(_("No such contact."))

@@ -10,18 +10,22 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, ModelSchema, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import user_list
 from guanxi.api.pagination import CappedPageNumberPagination, apply_ordering
+from guanxi.api.schemas import Input, model_values
 from guanxi.core.dates import Period
 from guanxi.core.errors import field_error
 from guanxi.customers.models import Contact
-from guanxi.customers.selectors import customer_get
+from guanxi.customers.selectors import customer_get, visible_contacts
 from guanxi.service import selectors, services
 from guanxi.service.models import (
+    EDITABLE_FIELDS,
+    REQUEST_FIELDS,
     BusinessCalendar,
     CalendarDay,
     Callback,
@@ -57,19 +61,21 @@ def api_field_names() -> Iterator[None]:
         ) from None
 
 
-def _user(field: str, pk: int | None) -> User | None:
+def _user(actor: User, field: str, pk: int | None) -> User | None:
+    """A person the caller may see (their scope: themselves, their team, or everyone)."""
     if pk is None:
         return None
-    user = User.objects.filter(pk=pk).first()
+    user = user_list(actor=actor).filter(pk=pk).first()
     if user is None:
         raise field_error(field, _("No user has the id %(id)s.") % {"id": pk})
     return user
 
 
-def _contact(pk: int | None) -> Contact | None:
+def _contact(actor: User, pk: int | None) -> Contact | None:
+    """A contact of a customer the caller may see."""
     if pk is None:
         return None
-    contact = Contact.objects.filter(pk=pk).first()
+    contact = visible_contacts(actor).filter(pk=pk).first()
     if contact is None:
         raise field_error("contact", _("No contact has the id %(id)s.") % {"id": pk})
     return contact
@@ -118,33 +124,32 @@ class RequestOut(Schema):
         return obj.sla_state()
 
 
-class RequestIn(Schema):
-    type: str = Field(..., description="A code (or label) from the service_type dictionary.")
-    summary: str
-    request: str = ""
-    priority: str = "normal"
+class RequestIn(ModelSchema, Input):
+    service_type: str = Field(
+        ..., alias="type", description="A code (or label) from the service_type dictionary."
+    )
+    details: str = Field("", alias="request")
     channel: str = "api"
     customer: int | None = None
     contact: int | None = None
-    requester_name: str = ""
-    requester_phone: str = ""
-    requester_email: str = ""
     received_at: datetime | None = Field(None, description="When it came in (default: now).")
     assignee: int | None = Field(None, description="Leave out to put it in the team queue.")
 
+    class Meta:
+        model = ServiceRequest
+        fields = list(REQUEST_FIELDS)
 
-class RequestPatch(Schema):
-    type: str | None = None
-    summary: str | None = None
-    request: str | None = None
-    priority: str | None = None
-    channel: str | None = None
+
+class RequestPatch(ModelSchema, Input):
+    service_type: str | None = Field(None, alias="type")
+    details: str | None = Field(None, alias="request")
     customer: int | None = None
     contact: int | None = None
-    root_cause: str | None = None
-    corrective_action: str | None = None
-    follow_up: str | None = None
-    review: str | None = None
+
+    class Meta:
+        model = ServiceRequest
+        fields = list(EDITABLE_FIELDS)
+        fields_optional = "__all__"
 
 
 Queue = Literal["mine", "team", "unassigned", "breached", "at_risk", "waiting"]
@@ -238,14 +243,6 @@ class HistoryOut(Schema):
     attachments: list[AttachmentOut]
 
 
-def _request_values(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
-    values = payload.dict(exclude_unset=isinstance(payload, RequestPatch), exclude=exclude)
-    return {
-        {"type": "service_type", "request": "details"}.get(field, field): value
-        for field, value in values.items()
-    }
-
-
 @router.get("/service-requests", response=list[RequestOut], summary="List service requests")
 @paginate(CappedPageNumberPagination)
 def request_list(request: HttpRequest, filters: Query[RequestQuery]) -> Any:
@@ -278,15 +275,15 @@ def request_list(request: HttpRequest, filters: Query[RequestQuery]) -> Any:
 def request_create(request: HttpRequest, payload: RequestIn) -> Status:
     actor = _actor(request)
     customer = customer_get(actor=actor, pk=payload.customer) if payload.customer else None
-    values = _request_values(payload, exclude={"customer", "contact", "assignee"})
-    if values.get("received_at") is None:
-        values.pop("received_at", None)
+    values = model_values(
+        payload, ServiceRequest, partial=False, exclude={"customer", "contact", "assignee"}
+    )
     with api_field_names():
         created = services.service_request_create(
             actor=actor,
             customer=customer,
-            contact=_contact(payload.contact),
-            assignee=_user("assignee", payload.assignee),
+            contact=_contact(actor, payload.contact),
+            assignee=_user(actor, "assignee", payload.assignee),
             **values,
         )
     return Status(201, created)
@@ -305,7 +302,7 @@ def request_detail(request: HttpRequest, request_id: int) -> ServiceRequest:
 def request_update(request: HttpRequest, request_id: int, payload: RequestPatch) -> Any:
     actor = _actor(request)
     found = selectors.request_get(actor=actor, pk=request_id)
-    values = _request_values(payload, exclude={"customer", "contact"})
+    values = model_values(payload, ServiceRequest, partial=True, exclude={"customer", "contact"})
     given = payload.model_fields_set
     links: dict[str, Any] = {}
     if "customer" in given:
@@ -313,7 +310,7 @@ def request_update(request: HttpRequest, request_id: int, payload: RequestPatch)
             customer_get(actor=actor, pk=payload.customer) if payload.customer else None
         )
     if "contact" in given:
-        links["contact"] = _contact(payload.contact)
+        links["contact"] = _contact(actor, payload.contact)
     with api_field_names():
         return services.service_request_update(actor=actor, request=found, **links, **values)
 
@@ -324,7 +321,7 @@ def request_update(request: HttpRequest, request_id: int, payload: RequestPatch)
 def request_assign(request: HttpRequest, request_id: int, payload: AssignIn) -> ServiceRequest:
     actor = _actor(request)
     found = selectors.request_get(actor=actor, pk=request_id)
-    assignee = _user("assignee", payload.assignee)
+    assignee = _user(actor, "assignee", payload.assignee)
     assert assignee is not None
     return services.service_request_assign(actor=actor, request=found, assignee=assignee)
 
@@ -536,7 +533,7 @@ def _calendar(pk: int | None) -> BusinessCalendar | None:
     return found
 
 
-def _policy_values(payload: Schema, given: set[str]) -> dict[str, Any]:
+def _policy_values(actor: User, payload: Schema, given: set[str]) -> dict[str, Any]:
     values = {
         ("service_type" if field == "type" else field): getattr(payload, field)
         for field in given
@@ -544,7 +541,7 @@ def _policy_values(payload: Schema, given: set[str]) -> dict[str, Any]:
     }
     links: dict[str, Any] = {"calendar": _calendar(getattr(payload, "calendar", None))}
     if "next_level" in given:
-        links["next_level"] = _user("next_level", payload.next_level)  # type: ignore[attr-defined]
+        links["next_level"] = _user(actor, "next_level", payload.next_level)  # type: ignore[attr-defined]
     return {**values, **links}
 
 
@@ -557,7 +554,8 @@ def policy_list(request: HttpRequest) -> Any:
 def policy_create(request: HttpRequest, payload: PolicyIn) -> Status:
     given = set(PolicyIn.model_fields)
     with api_field_names():
-        policy = services.sla_policy_save(actor=_actor(request), **_policy_values(payload, given))
+        actor = _actor(request)
+        policy = services.sla_policy_save(actor=actor, **_policy_values(actor, payload, given))
     return Status(201, policy)
 
 
@@ -569,7 +567,7 @@ def policy_update(request: HttpRequest, policy_id: int, payload: PolicyPatch) ->
         raise field_error("policy", _("No SLA policy has the id %(id)s.") % {"id": policy_id})
     with api_field_names():
         return services.sla_policy_save(
-            actor=actor, policy=policy, **_policy_values(payload, payload.model_fields_set)
+            actor=actor, policy=policy, **_policy_values(actor, payload, payload.model_fields_set)
         )
 
 

@@ -5,9 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import Team, User
-from guanxi.core.forms import DateInput, DateTimeInput, dictionary_choices, team_members
+from guanxi.core.forms import (
+    DateInput,
+    DateTimeInput,
+    ModelForm,
+    dictionary_choices,
+    team_members,
+)
 from guanxi.core.roles import Role
 from guanxi.service.models import (
+    REQUEST_FIELDS,
     CalendarDay,
     Priority,
     RequestComment,
@@ -80,30 +87,9 @@ class RequestFilterForm(forms.Form):
         )
 
 
-class RequestForm(forms.Form):
+class RequestForm(ModelForm):
     customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    service_type = forms.ChoiceField(label=_("Type"))
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial="normal")
-    channel = forms.ChoiceField(label=_("Channel"), choices=SR.Channel.choices, initial="hotline")
-    summary = forms.CharField(label=_("Summary"), max_length=200)
-    details = forms.CharField(
-        label=_("Request"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    requester_name = forms.CharField(
-        label=_("Requester"),
-        required=False,
-        max_length=100,
-        help_text=_("For someone not on file yet."),
-    )
-    requester_phone = forms.CharField(label=_("Requester phone"), required=False, max_length=30)
-    requester_email = forms.CharField(label=_("Requester e-mail"), required=False, max_length=254)
-    received_at = forms.DateTimeField(
-        label=_("Received at"),
-        required=False,
-        widget=DateTimeInput,
-        help_text=_("Leave empty for now; the SLA clock starts here."),
-    )
     assignee = forms.ModelChoiceField(
         label=pgettext_lazy("service", "Assign to"),
         required=False,
@@ -111,9 +97,19 @@ class RequestForm(forms.Form):
         empty_label=_("Nobody yet (team queue)"),
     )
 
+    class Meta:
+        model = ServiceRequest
+        fields = list(REQUEST_FIELDS)
+        widgets = {"details": forms.Textarea(attrs={"rows": 4}), "received_at": DateTimeInput}
+        help_texts = {
+            "requester_name": _("For someone not on file yet."),
+            "received_at": _("Leave empty for now; the SLA clock starts here."),
+        }
+
     def __init__(self, *args: Any, actor: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_type"].choices = dictionary_choices("service_type", "—")  # type: ignore[attr-defined]
+        self.fields["received_at"].required = False
+        self.fields["received_at"].initial = None
         self.fields["assignee"].queryset = assignable(actor)  # type: ignore[attr-defined]
         if editing:
             for name in ("received_at", "assignee", "requester_name", "requester_phone"):

@@ -1,11 +1,12 @@
 """Service requests (服务请求), their SLA clocks, escalations, complaints and callbacks (回访)."""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import Team
+from guanxi.core import fields
 from guanxi.core.models import TimestampedModel
 from guanxi.customers.models import Contact, Customer
 
@@ -23,6 +25,15 @@ SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 def score_field(label: Any) -> models.PositiveSmallIntegerField:
     """A 1–5 answer, empty until given."""
     return models.PositiveSmallIntegerField(label, null=True, blank=True, validators=SCORE)
+
+
+def validate_received_at(value: datetime) -> None:
+    """A request is logged when it came in: not in the future, not more than a year ago."""
+    now = timezone.now()
+    if value > now + timedelta(minutes=5):
+        raise ValidationError(_("A request cannot be received in the future."))
+    if value < now - timedelta(days=366):
+        raise ValidationError(_("Log requests received within the last year."))
 
 
 def default_working_hours() -> list[list[str]]:
@@ -175,11 +186,13 @@ class ServiceRequest(TimestampedModel):
     COMPLAINT = "complaint"
 
     number = models.CharField(_("number"), max_length=32, unique=True)
-    service_type = models.CharField(_("type"), max_length=32)
-    priority = models.CharField(
+    service_type = fields.DictionaryField(
+        _("type"), category="service_type", max_length=32, error_messages=fields.REQUIRED
+    )
+    priority = fields.ChoiceField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
-    channel = models.CharField(
+    channel = fields.ChoiceField(
         _("channel"), max_length=16, choices=Channel.choices, default=Channel.HOTLINE
     )
     customer = models.ForeignKey(
@@ -200,11 +213,13 @@ class ServiceRequest(TimestampedModel):
     )
     # Who asked, when they are not (yet) a contact on file: public forms and e-mails.
     requester_name = models.CharField(_("requester"), max_length=100, blank=True)
-    requester_phone = models.CharField(_("requester phone"), max_length=30, blank=True)
-    requester_email = models.EmailField(_("requester e-mail"), blank=True)
-    summary = models.CharField(_("summary"), max_length=200)
+    requester_phone = fields.PhoneField(_("requester phone"), blank=True)
+    requester_email = fields.EmailField(_("requester e-mail"), blank=True)
+    summary = models.CharField(_("summary"), max_length=200, error_messages=fields.REQUIRED)
     details = models.TextField(_("request"), blank=True)
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_at = fields.AwareDateTimeField(
+        _("received at"), default=timezone.now, validators=[validate_received_at]
+    )
     # The e-mail a request came from (its Message-ID), so a message is never taken twice.
     email_message_id = models.CharField(max_length=250, blank=True, db_index=True)
     status = models.CharField(
@@ -331,6 +346,18 @@ class ServiceRequest(TimestampedModel):
     def get_absolute_url(self) -> str:
         return reverse("service-request-detail", args=[self.pk])
 
+    def clean(self) -> None:
+        """Whom the request is from: a customer on file (and one of its contacts), or the name,
+        phone or e-mail of someone not on file."""
+        if self.contact is not None and self.contact.customer_id != self.customer_id:
+            raise ValidationError({"contact": _("This contact does not belong to the customer.")})
+        if self.customer_id is None and not (
+            self.requester_name or self.requester_phone or self.requester_email
+        ):
+            raise ValidationError(
+                {"customer": _("Choose the customer, or give the requester's name.")}
+            )
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
@@ -404,6 +431,23 @@ class RequestEvent(models.Model):
         return f"{self.request_id} {self.action}"
 
 
+# What a person may say when logging a request.
+REQUEST_FIELDS = (
+    "service_type",
+    "priority",
+    "channel",
+    "summary",
+    "details",
+    "requester_name",
+    "requester_phone",
+    "requester_email",
+    "received_at",
+)
+COMPLAINT_FIELDS = ("root_cause", "corrective_action", "follow_up", "review")
+# What an edit may change (when it came in and who asked stay as logged).
+EDITABLE_FIELDS = ("service_type", "priority", "channel", "summary", "details", *COMPLAINT_FIELDS)
+
+
 class RequestComment(models.Model):
     class Kind(models.TextChoices):
         REPLY = "reply", _("Reply to the customer")
@@ -416,8 +460,8 @@ class RequestComment(models.Model):
         on_delete=models.CASCADE,
         related_name="comments",
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
-    body = models.TextField(_("comment"))
+    kind = fields.ChoiceField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    body = models.TextField(_("comment"), error_messages=fields.REQUIRED)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),

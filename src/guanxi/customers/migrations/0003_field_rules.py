@@ -21,11 +21,6 @@ class Migration(migrations.Migration):
             field=models.CharField(error_messages={'blank': 'This field is required.', 'null': 'This field is required.'}, max_length=200, verbose_name='name'),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='website',
-            field=models.URLField(blank=True, max_length=200, verbose_name='website'),
-        ),
-        migrations.AlterField(
             model_name='interaction',
             name='occurred_at',
             field=models.DateTimeField(error_messages={'blank': 'This field is required.', 'null': 'This field is required.'}, verbose_name='time'),

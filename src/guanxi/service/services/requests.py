@@ -18,14 +18,16 @@ from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.notifications import in_language_of, notify
 from guanxi.core.roles import Role
-from guanxi.core.selectors import DictionaryLookup
 from guanxi.core.sequences import next_numbers
+from guanxi.core.validation import full_clean
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.selectors import require_visible_customer
 from guanxi.service.models import (
+    COMPLAINT_FIELDS,
+    EDITABLE_FIELDS,
+    REQUEST_FIELDS,
     Callback,
     Escalation,
-    Priority,
     RequestAttachment,
     RequestComment,
     RequestEvent,
@@ -37,54 +39,8 @@ from guanxi.service.services import sla
 
 S = ServiceRequest.Status
 Action = RequestEvent.Action
-TEXT_LIMITS = {
-    "summary": 200,
-    "details": None,
-    "requester_name": 100,
-    "root_cause": None,
-    "corrective_action": None,
-    "follow_up": None,
-    "review": None,
-}
-REQUEST_FIELDS = (
-    "service_type",
-    "priority",
-    "channel",
-    "summary",
-    "details",
-    "requester_name",
-    "requester_phone",
-    "requester_email",
-    "received_at",
-)
-COMPLAINT_FIELDS = ("root_cause", "corrective_action", "follow_up", "review")
 # What a complaint cannot be archived without.
 COMPLAINT_REQUIRED = ("root_cause", "corrective_action", "review")
-
-
-def _choice(choices: Any, value: Any) -> str:
-    text = "" if value is None else str(value).strip()
-    if text in choices.values:
-        return text
-    for code, label in choices.choices:
-        if text.lower() == str(label).lower():
-            return str(code)
-    raise ValidationError(
-        _("“%(value)s” is not one of: %(choices)s.")
-        % {"value": text, "choices": ", ".join(choices.values)}
-    )
-
-
-def _received_at(value: Any) -> datetime:
-    if not isinstance(value, datetime):
-        raise ValidationError(_("Enter a date and time."))
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if value > timezone.now() + timedelta(minutes=5):
-        raise ValidationError(_("A request cannot be received in the future."))
-    if value < timezone.now() - timedelta(days=366):
-        raise ValidationError(_("Log requests received within the last year."))
-    return value
 
 
 def clean_score(field: str, value: Any) -> int:
@@ -92,37 +48,6 @@ def clean_score(field: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise field_error(field, _("Give a whole number from 1 to 5."))
     return value
-
-
-def clean_request(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    """Every given field cleaned; all the errors at once, keyed by field."""
-    lookup = DictionaryLookup()
-    cleaners = {
-        "service_type": lambda v: lookup.code("service_type", v),
-        "priority": lambda v: _choice(Priority, v or Priority.NORMAL),
-        "channel": lambda v: _choice(ServiceRequest.Channel, v or ServiceRequest.Channel.HOTLINE),
-        "requester_phone": lambda v: validators.clean_phone(validators.clean_text(v)),
-        "requester_email": lambda v: validators.clean_email(validators.clean_text(v)),
-        "received_at": _received_at,
-    }
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for field, value in values.items():
-        if field == "received_at" and value is None:
-            continue
-        try:
-            if field in cleaners:
-                cleaned[field] = cleaners[field](value)
-            else:
-                cleaned[field] = validators.clean_text(value, TEXT_LIMITS[field])
-        except ValidationError as error:
-            errors[field] = error.messages
-    for field in ("service_type", "summary"):
-        if (not partial or field in values) and not cleaned.get(field) and field not in errors:
-            errors[field] = [_("This field is required.")]
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
 
 
 def _lock(
@@ -200,6 +125,12 @@ def _default_team(actor: User | None, assignee: User | None) -> Team | None:
     return actor.team if actor is not None else None
 
 
+def _check_fields(values: dict[str, Any]) -> None:
+    unknown = set(values) - set(REQUEST_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown service request fields: {sorted(unknown)}")
+
+
 def new_request_numbers(count: int) -> list[str]:
     return [f"SR{n:010d}" for n in next_numbers("service_request", count)]
 
@@ -221,28 +152,18 @@ def service_request_create(
     if actor is not None:
         require_perm(actor, "service.add_servicerequest")
         require_write(actor)
-    cleaned = clean_request(values)
+    _check_fields(values)
+    if values.get("received_at") is None:
+        values.pop("received_at", None)
+    request = ServiceRequest(customer=customer, contact=contact, created_by=actor, **values)
+    full_clean(request, fields=REQUEST_FIELDS)
     if customer is not None and actor is not None:
         require_visible_customer(actor=actor, customer=customer)
-    if contact is not None and (customer is None or contact.customer_id != customer.pk):
-        raise field_error("contact", _("This contact does not belong to the customer."))
-    if customer is None and not (
-        cleaned.get("requester_name")
-        or cleaned.get("requester_phone")
-        or cleaned.get("requester_email")
-    ):
-        raise field_error("customer", _("Choose the customer, or give the requester's name."))
     if assignee is not None:
         _check_assignee(actor, assignee)
     now = timezone.now()
-    request = ServiceRequest(
-        number=new_request_numbers(1)[0],
-        customer=customer,
-        contact=contact,
-        team=team or _default_team(actor, assignee),
-        created_by=actor,
-        **cleaned,
-    )
+    request.number = new_request_numbers(1)[0]
+    request.team = team or _default_team(actor, assignee)
     request.resolution_started_at = request.received_at
     if assignee is not None:
         request.assignee, request.assigned_at, request.status = assignee, now, S.ASSIGNED
@@ -269,18 +190,11 @@ def service_request_update(
     locked = _lock(actor, request)
     if locked.status == S.ARCHIVED:
         raise field_error("status", _("An archived request cannot be changed."))
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown service request fields: {sorted(unknown)}")
+    values = {field: value for field, value in values.items() if value is not None}
     before = snapshot(locked)
-    cleaned = clean_request(
-        {k: v for k, v in values.items() if k in REQUEST_FIELDS and k != "received_at"},
-        partial=True,
-    )
-    cleaned.update(
-        {
-            field: validators.clean_text(values[field])
-            for field in COMPLAINT_FIELDS
-            if values.get(field) is not None
-        }
-    )
     if customer is not ...:
         if customer is not None:
             require_visible_customer(actor=actor, customer=customer)
@@ -288,15 +202,14 @@ def service_request_update(
         if contact is ...:
             contact = None
     if contact is not ...:
-        if contact is not None and contact.customer_id != locked.customer_id:
-            raise field_error("contact", _("This contact does not belong to the customer."))
         locked.contact = contact
-    rematch = any(
-        field in cleaned and cleaned[field] != getattr(locked, field)
-        for field in ("service_type", "priority")
-    ) or (customer is not ... and customer is not None)
-    for field, value in cleaned.items():
+    rematch_before = (locked.service_type, locked.priority)
+    for field, value in values.items():
         setattr(locked, field, value)
+    full_clean(locked, fields=values)
+    rematch = (locked.service_type, locked.priority) != rematch_before or (
+        customer is not ... and customer is not None
+    )
     if rematch and locked.is_open:
         locked.policy = sla.policy_for(
             service_type=locked.service_type,
@@ -379,17 +292,15 @@ def service_request_comment(
     """A note, a reply to the customer (the first one is the first response), or what the
     customer said (which ends a wait on the customer)."""
     locked = _lock(actor, request)
-    text = validators.clean_text(body)
-    if not text:
-        raise field_error("body", _("This field is required."))
-    kind = _choice(RequestComment.Kind, kind)
     now = timezone.now()
-    comment = RequestComment.objects.create(
-        request=locked, kind=kind, body=text, author=actor, created_at=now
+    comment = RequestComment(
+        request=locked, kind=kind, body=(body or "").strip(), author=actor, created_at=now
     )
-    if locked.is_open and kind == RequestComment.Kind.REPLY:
+    full_clean(comment, fields=["kind", "body"])
+    comment.save()
+    if locked.is_open and comment.kind == RequestComment.Kind.REPLY:
         _respond(locked, actor, now)
-    if locked.is_open and kind == RequestComment.Kind.CUSTOMER:
+    if locked.is_open and comment.kind == RequestComment.Kind.CUSTOMER:
         _resume(locked, actor, now)
     sla.schedule_next(locked)
     locked.save()

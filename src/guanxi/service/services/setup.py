@@ -16,6 +16,7 @@ from guanxi.core.audit import audit_delete, audit_note, audit_saved, audit_updat
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.ratelimit import RateLimited, within_limit
 from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.validation import clean_values
 from guanxi.customers.models import Contact, Customer
 from guanxi.service.calendar import parse_clock
 from guanxi.service.models import (
@@ -345,15 +346,17 @@ def intake_submit(*, form: IntakeForm, values: dict[str, Any], address: str) -> 
         raise field_error("form", _("This form no longer takes requests."))
     if not within_limit(f"intake:{form.pk}:{address}", limit=RATE_LIMIT, window=RATE_WINDOW):
         raise RateLimited
-    phone = validators.clean_text(values.get("requester_phone"))
-    email = validators.clean_text(values.get("requester_email"))
-    if not (phone or email):
+    given = {
+        field: validators.clean_text(values.get(field))
+        for field in ("requester_phone", "requester_email")
+    }
+    if not any(given.values()):
         raise field_error("requester_phone", _("Leave a phone number or an e-mail address."))
-    try:
-        phone = validators.clean_phone(phone)
-    except ValidationError as error:
-        raise field_error("requester_phone", error.messages[0]) from None
-    customer, contact = match_customer(phone, email.lower())
+    # Matched as stored: the request's own fields normalise them.
+    cleaned = clean_values(ServiceRequest, {k: v for k, v in given.items() if v})
+    phone = cleaned.get("requester_phone", "")
+    email = cleaned.get("requester_email", "")
+    customer, contact = match_customer(phone, email)
     request = service_request_create(
         actor=None,
         customer=customer,

@@ -18,7 +18,6 @@ from django_tables2 import RequestConfig
 
 from guanxi.core.dates import PERIOD_CHOICES, named_period
 from guanxi.core.selectors import DictionaryLookup, audit_for_record
-from guanxi.customers.models import Contact
 from guanxi.customers.selectors import CustomerFilters, customer_get, customer_list
 from guanxi.service import selectors, services
 from guanxi.service.forms import (
@@ -75,14 +74,14 @@ def request_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "service/request_list.html", context)
 
 
-def _customer_and_contact(request: AuthedRequest, form: forms.Form) -> tuple[Any, Any]:
+def _customer_and_contact(request: AuthedRequest, form: forms.BaseForm) -> tuple[Any, Any]:
     data = form.cleaned_data
     customer = (
         customer_get(actor=request.user, pk=data["customer"]) if data.get("customer") else None
     )
     contact = None
     if customer is not None and data.get("contact"):
-        contact = Contact.objects.filter(pk=data["contact"], customer=customer).first()
+        contact = customer.contacts.filter(pk=data["contact"]).first()
     return customer, contact
 
 
@@ -132,12 +131,10 @@ def request_create(request: AuthedRequest) -> HttpResponse:
 @require("service.change_servicerequest")
 def request_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     found = selectors.request_get(actor=request.user, pk=pk)
-    initial = {
-        field: getattr(found, field)
-        for field in ("service_type", "priority", "channel", "summary", "details")
-    }
-    initial.update(customer=found.customer_id, contact=found.contact_id)
-    form = RequestForm(request.POST or None, actor=request.user, editing=True, initial=initial)
+    initial = {"customer": found.customer_id, "contact": found.contact_id}
+    form = RequestForm(
+        request.POST or None, actor=request.user, editing=True, instance=found, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         customer, contact = _customer_and_contact(request, form)
         values = {k: v for k, v in form.cleaned_data.items() if k not in ("customer", "contact")}
