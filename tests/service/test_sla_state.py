@@ -1,4 +1,5 @@
-"""The SLA state is decided twice — in Python for one request, in SQL for lists — the same way."""
+"""The SLA state rule (models.SLA_STATE_RULE) read in Python for one request and in SQL for
+lists and filters gives the same state."""
 
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from guanxi.service.models import ServiceRequest
-from guanxi.service.selectors import _state_filter, sla_state_expression
+from guanxi.service.selectors import sla_state_expression, sla_state_filter
 
 SR = ServiceRequest
 minutes = st.one_of(st.none(), st.integers(min_value=-600, max_value=600))
@@ -52,5 +53,5 @@ class TestStateRule(TestCase):
         assert found.sla == expected
         # The list filters put it in exactly the list of its state.
         for state in SR.SlaState.values:
-            listed = SR.objects.filter(_state_filter(state, now), pk=request.pk).exists()
+            listed = SR.objects.filter(sla_state_filter(state, now), pk=request.pk).exists()
             assert listed == (state == expected), (state, expected)

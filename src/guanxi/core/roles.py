@@ -89,17 +89,3 @@ def scope_queryset(
 
 def can_write(user: "User") -> bool:
     return bool(user.is_authenticated and user.is_active and user.role not in READ_ONLY_ROLES)
-
-
-def owner_in_scope(user: "User", owner: "User | None", scope: DataScope | None = None) -> bool:
-    """Whether ``user`` may see a record owned by ``owner`` (the rule of scope_queryset)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    scope = scope or data_scope(user)
-    if scope is DataScope.ALL:
-        return True
-    if owner is None:
-        return False
-    if owner.pk == user.pk:
-        return True
-    return scope is DataScope.TEAM and bool(user.team_id) and owner.team_id == user.team_id

@@ -1,14 +1,18 @@
 """Service requests (服务请求), their SLA clocks, escalations, complaints and callbacks (回访)."""
 
+import operator
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from functools import reduce
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -373,20 +377,58 @@ class ServiceRequest(TimestampedModel):
         return self.requester_name
 
     def sla_state(self, now: datetime | None = None) -> str:
-        """On track, at risk, breached or paused: the rule that ``sla_state_expression`` keeps."""
+        """On track, at risk, breached or paused, by ``SLA_STATE_RULE``."""
         now = now or timezone.now()
-        state = self.SlaState
-        if self.first_response_breached or self.resolution_breached:
-            return state.BREACHED
-        if not self.is_open:
-            return state.ON_TRACK
-        if self.paused_at is not None:
-            return state.PAUSED
-        if self.next_due_at and self.next_due_at <= now:
-            return state.BREACHED
-        if self.next_warn_at and self.next_warn_at <= now:
-            return state.AT_RISK
-        return state.ON_TRACK
+        for state, condition in SLA_STATE_RULE:
+            if condition.holds(self, now):
+                return state
+        return self.SlaState.ON_TRACK
+
+
+@dataclass(frozen=True)
+class SlaCondition:
+    """One condition of the SLA state rule, read both in Python and in SQL.
+
+    ``flagged``: any of ``fields`` is true; ``closed``: the request is no longer open;
+    ``set``: the field has a value; ``due``: the field's time has come.
+    """
+
+    kind: Literal["flagged", "closed", "set", "due"]
+    fields: tuple[str, ...] = ()
+
+    def holds(self, request: ServiceRequest, now: datetime) -> bool:
+        values = [getattr(request, name) for name in self.fields]
+        if self.kind == "flagged":
+            return any(values)
+        if self.kind == "closed":
+            return request.status not in ServiceRequest.OPEN
+        if self.kind == "set":
+            return values[0] is not None
+        return values[0] is not None and values[0] <= now
+
+    def q(self, now: datetime) -> Q:
+        if self.kind == "flagged":
+            return reduce(operator.or_, (Q(**{name: True}) for name in self.fields))
+        if self.kind == "closed":
+            return ~Q(status__in=ServiceRequest.OPEN)
+        if self.kind == "set":
+            return Q(**{f"{self.fields[0]}__isnull": False})
+        return Q(**{f"{self.fields[0]}__lte": now})
+
+
+# The SLA state: the first condition that holds names it; none holding is "on track". The one
+# rule for a request's badge (``ServiceRequest.sla_state``), the lists' column and their
+# filters (``selectors.sla_state_expression``, ``selectors.sla_state_filter``).
+SLA_STATE_RULE: tuple[tuple[str, SlaCondition], ...] = (
+    (
+        ServiceRequest.SlaState.BREACHED,
+        SlaCondition("flagged", ("first_response_breached", "resolution_breached")),
+    ),
+    (ServiceRequest.SlaState.ON_TRACK, SlaCondition("closed")),
+    (ServiceRequest.SlaState.PAUSED, SlaCondition("set", ("paused_at",))),
+    (ServiceRequest.SlaState.BREACHED, SlaCondition("due", ("next_due_at",))),
+    (ServiceRequest.SlaState.AT_RISK, SlaCondition("due", ("next_warn_at",))),
+)
 
 
 class RequestEvent(models.Model):

@@ -1,7 +1,9 @@
 """Reads of the service desk, always scoped to the actor: queues, a request, the dashboard."""
 
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import reduce
 from typing import Any
 
 from django.core.cache import cache
@@ -26,6 +28,7 @@ from guanxi.core.roles import DataScope, data_scope
 from guanxi.customers.models import Customer
 from guanxi.orders.models import Order
 from guanxi.service.models import (
+    SLA_STATE_RULE,
     BusinessCalendar,
     Callback,
     ServiceRequest,
@@ -44,39 +47,27 @@ REQUEST_ORDERING = {
 QUEUES = ("mine", "team", "unassigned", "breached", "at_risk", "waiting")
 
 
-_FLAGGED = Q(first_response_breached=True) | Q(resolution_breached=True)
-
-
 def sla_state_expression(now: datetime) -> Case:
-    """The SLA state in SQL: the rule of ``ServiceRequest.sla_state``."""
+    """The SLA state in SQL, by ``SLA_STATE_RULE`` (first match wins)."""
     return Case(
-        When(
-            Q(first_response_breached=True) | Q(resolution_breached=True),
-            then=Value(STATE.BREACHED),
-        ),
-        When(~Q(status__in=SR.OPEN), then=Value(STATE.ON_TRACK)),
-        When(paused_at__isnull=False, then=Value(STATE.PAUSED)),
-        When(next_due_at__lte=now, then=Value(STATE.BREACHED)),
-        When(next_warn_at__lte=now, then=Value(STATE.AT_RISK)),
+        *[When(condition.q(now), then=Value(state)) for state, condition in SLA_STATE_RULE],
         default=Value(STATE.ON_TRACK),
         output_field=CharField(),
     )
 
 
-def _state_filter(state: str, now: datetime) -> Q:
-    flagged = _FLAGGED
-    running = Q(status__in=SR.OPEN, paused_at__isnull=True)
-    if state == STATE.BREACHED:
-        return flagged | (running & Q(next_due_at__lte=now))
-    if state == STATE.AT_RISK:
-        return ~flagged & running & Q(next_warn_at__lte=now, next_due_at__gt=now)
-    if state == STATE.PAUSED:
-        return ~flagged & Q(status__in=SR.OPEN, paused_at__isnull=False)
-    return (
-        ~flagged
-        & ~(running & Q(next_warn_at__lte=now))
-        & ~Q(status__in=SR.OPEN, paused_at__isnull=False)
-    )
+def sla_state_filter(state: str, now: datetime) -> Q:
+    """Requests in ``state``, as plain conditions on indexed columns (no CASE to compute): a
+    rule naming it holds and no earlier rule does."""
+    matches: list[Q] = []
+    earlier = Q()
+    for named, condition in SLA_STATE_RULE:
+        if named == state:
+            matches.append(earlier & condition.q(now))
+        earlier &= ~condition.q(now)
+    if state == STATE.ON_TRACK:
+        matches.append(earlier)
+    return reduce(operator.or_, matches) if matches else Q(pk__in=[])
 
 
 @dataclass
@@ -157,7 +148,7 @@ def request_list(*, actor: User, filters: RequestFilters | None = None) -> Query
     if f.customer is not None:
         found = found.filter(customer_id=f.customer)
     if f.sla_state:
-        found = found.filter(_state_filter(f.sla_state, now))
+        found = found.filter(sla_state_filter(f.sla_state, now))
     if f.received_from:
         found = found.filter(received_at__gte=Period(f.received_from, f.received_from).start_at)
     if f.received_to:
@@ -176,9 +167,9 @@ def _queue_filter(actor: User, queue: str, now: datetime) -> Q:
     if queue == "unassigned":
         return Q(status=SR.Status.CREATED)
     if queue == "breached":
-        return open_ & _state_filter(STATE.BREACHED, now)
+        return open_ & sla_state_filter(STATE.BREACHED, now)
     if queue == "at_risk":
-        return _state_filter(STATE.AT_RISK, now)
+        return sla_state_filter(STATE.AT_RISK, now)
     if queue == "waiting":
         return open_ & Q(paused_at__isnull=False)
     return Q()
