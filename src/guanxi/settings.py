@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_tables2",
+    "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
     "huey.contrib.djhuey",

@@ -8,8 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from guanxi.service.models import ServiceRequest
-from guanxi.service.selectors import sla_state_expression, sla_state_filter
+from guanxi.service.models import ServiceRequest, sla_state_expression, sla_state_filter
 
 SR = ServiceRequest
 minutes = st.one_of(st.none(), st.integers(min_value=-600, max_value=600))

@@ -10,8 +10,10 @@ from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
 from guanxi.accounts import selectors, services
+from guanxi.accounts.filters import UserFilterSet
 from guanxi.accounts.models import Team, User
 from guanxi.api.auth import session_auth
+from guanxi.api.filters import query_schema
 from guanxi.api.pagination import PageNumberPagination, apply_ordering
 from guanxi.core.errors import field_error, require_perm
 from guanxi.core.roles import Role, data_scope
@@ -121,12 +123,17 @@ class TokenCreatedOut(TokenOut):
     token: str
 
 
-class UserFilters(Schema):
-    q: str = ""
-    role: Role | None = None
-    team: int | None = None
-    is_active: bool | None = None
-    ordering: str | None = None
+UserFilters = query_schema(
+    "UserFilters",
+    UserFilterSet,
+    ordering=(
+        str | None,
+        Field(
+            None,
+            description="username, last_name, role, team, date_joined or last_login; - descends",
+        ),
+    ),
+)
 
 
 USER_ORDERING = {
@@ -265,15 +272,11 @@ def team_update(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team:
 
 @router.get("/users", response=list[UserOut], summary="Users you may see")
 @paginate(PageNumberPagination)
-def user_list(request: HttpRequest, filters: Query[UserFilters]) -> object:
-    users = selectors.user_list(
-        actor=request.auth,  # type: ignore[attr-defined]
-        q=filters.q,
-        role=filters.role or "",
-        team_id=filters.team,
-        is_active=filters.is_active,
-    )
-    return apply_ordering(users, filters.ordering, USER_ORDERING, default="username")
+def user_list(request: HttpRequest, filters: Query[UserFilters]) -> object:  # type: ignore[valid-type]
+    values = filters.dict(exclude={"ordering"})  # type: ignore[attr-defined]
+    users = selectors.user_list(actor=request.auth, filters=values)  # type: ignore[attr-defined]
+    ordering = filters.ordering  # type: ignore[attr-defined]
+    return apply_ordering(users, ordering, USER_ORDERING, default="username")
 
 
 @router.get("/users/{user_id}", response=UserOut, summary="One user")

@@ -1,33 +1,34 @@
+"""The user list's filters: its page and the API's parameters."""
+
+import django_filters
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Team
-from guanxi.core.forms import active_filter_field
+from guanxi.core.filters import ActiveFilter, ScopedFilterSet
 from guanxi.core.roles import Role
 
 
-class UserFilterForm(forms.Form):
-    """The user-list filter fields; the filtering itself is ``selectors.user_list``."""
-
-    q = forms.CharField(
+class UserFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(
         label=_("Search"),
-        required=False,
+        method="search",
         widget=forms.TextInput(attrs={"placeholder": _("Name, username, e-mail or mobile")}),
     )
-    role = forms.ChoiceField(
-        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    role = django_filters.ChoiceFilter(
+        label=_("Role"), choices=Role.choices, empty_label=_("All roles")
     )
-    team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("All teams")
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=Team.objects.all(), empty_label=_("All teams")
     )
-    is_active = active_filter_field()
+    is_active = ActiveFilter()
 
-    def selector_filters(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
-        team = data.get("team")
-        return {
-            "q": data.get("q", ""),
-            "role": data.get("role", ""),
-            "team_id": team.pk if team else None,
-            "is_active": data.get("is_active"),
-        }
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(username__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+            | Q(email__icontains=value)
+            | Q(mobile__icontains=value)
+        )

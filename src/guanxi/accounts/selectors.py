@@ -1,44 +1,44 @@
 """Every read of users, teams and tokens, scoped to what the acting user may see."""
 
-from django.db.models import Count, Q, QuerySet
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.filters import UserFilterSet
 from guanxi.accounts.models import ApiToken, Team, User
+from guanxi.core.filters import filtered
 from guanxi.core.roles import DataScope, data_scope, scope_queryset
 
 
-def user_list(
-    *,
-    actor: User,
-    q: str = "",
-    role: str = "",
-    team_id: int | None = None,
-    is_active: bool | None = None,
-) -> QuerySet[User]:
-    users = scope_queryset(
+def visible_users(actor: User) -> QuerySet[User]:
+    """The people ``actor`` may see: themselves, their team, or everyone, by their scope."""
+    return scope_queryset(
         User.objects.select_related("team"), actor, owner_field="pk", team_field="team"
     )
-    if q:
-        users = users.filter(
-            Q(username__icontains=q)
-            | Q(first_name__icontains=q)
-            | Q(last_name__icontains=q)
-            | Q(email__icontains=q)
-            | Q(mobile__icontains=q)
-        )
-    if role:
-        users = users.filter(role=role)
-    if team_id is not None:
-        users = users.filter(team_id=team_id)
-    if is_active is not None:
-        users = users.filter(is_active=is_active)
-    return users
+
+
+def colleagues(actor: User) -> QuerySet[User]:
+    """The active people ``actor`` may see, by name: whom they may give work to."""
+    return (
+        visible_users(actor).filter(is_active=True).order_by("last_name", "first_name", "username")
+    )
+
+
+def user_filters(*, actor: User, data: Mapping[str, Any] | None = None) -> UserFilterSet:
+    """The user list's FilterSet for ``actor``, over the people they may see."""
+    return UserFilterSet(data, actor=actor, queryset=visible_users(actor))
+
+
+def user_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> QuerySet[User]:
+    return filtered(user_filters(actor=actor, data=filters))
 
 
 def user_get(*, actor: User, pk: int) -> User:
     """The user with ``pk`` if ``actor`` may see them; 404 otherwise (existence is not leaked)."""
-    user = user_list(actor=actor).filter(pk=pk).first()
+    user = visible_users(actor).filter(pk=pk).first()
     if user is None:
         raise Http404(_("No such user."))
     return user

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from guanxi.accounts import selectors, services
-from guanxi.accounts.filters import UserFilterForm
 from guanxi.accounts.forms import (
     ApiTokenForm,
     SetPasswordForm,
@@ -31,9 +30,9 @@ TEAM_NOTE = gettext_lazy("A supervisor joins the team they lead.")
 
 @require("accounts.view_user")
 def user_list(request: AuthedRequest) -> HttpResponse:
-    filters = UserFilterForm(request.GET or None)
-    users = selectors.user_list(actor=request.user, **filters.selector_filters())
-    table = UserTable(users)
+    filterset = selectors.user_filters(actor=request.user, data=request.GET)
+    filters = filterset.form
+    table = UserTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     return render(request, "accounts/user_list.html", {"filters": filters, "table": table})
 
@@ -113,7 +112,7 @@ def team_list(request: AuthedRequest) -> HttpResponse:
 @require("accounts.view_team")
 def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(actor=request.user, pk=pk)
-    members = selectors.user_list(actor=request.user, team_id=team.pk)
+    members = selectors.visible_users(request.user).filter(team_id=team.pk)
     context = {"team": team, "members": members, "history": audit_for_record(instance=team)[:50]}
     return render(request, "accounts/team_detail.html", context)
 

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
 from guanxi.analytics import selectors, services
+from guanxi.analytics.filters import ChurnFilterSet
 from guanxi.analytics.forms import ReportFilterForm
 from guanxi.analytics.kpis import kpi_dashboard
 from guanxi.analytics.models import (
@@ -24,6 +25,7 @@ from guanxi.analytics.models import (
 )
 from guanxi.analytics.profile import score_data
 from guanxi.analytics.reports import REPORTS, run_report
+from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination
 from guanxi.core.errors import field_error, require_perm
 from guanxi.customers.selectors import customer_get
@@ -183,18 +185,14 @@ class ChurnDetailOut(ChurnOut):
         return list(warning.measures.all())
 
 
-class ChurnQuery(Schema):
-    status: Literal["", "open", "recovered", "churned"] = ""
-    mine: bool = False
-    q: str = ""
+ChurnQuery = query_schema("ChurnQuery", ChurnFilterSet)
 
 
 @router.get("/churn-warnings", response=list[ChurnOut], summary="Churn warnings (流失预警)")
 @paginate(CappedPageNumberPagination)
-def churn_list(request: HttpRequest, filters: Query[ChurnQuery]) -> Any:
-    found = selectors.churn_list(
-        actor=_actor(request), filters=selectors.ChurnFilters(**filters.dict())
-    )
+def churn_list(request: HttpRequest, filters: Query[ChurnQuery]) -> Any:  # type: ignore[valid-type]
+    values = filters.dict()  # type: ignore[attr-defined]
+    found = selectors.churn_list(actor=_actor(request), filters=values)
     return found.order_by("-opened_at", "-id")
 
 

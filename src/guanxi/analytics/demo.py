@@ -18,7 +18,7 @@ from guanxi.analytics.services import (
     satisfaction_watch,
 )
 from guanxi.analytics.services.churn import CHURN_REASON
-from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.orders.services import LineInput, order_create
 
 if TYPE_CHECKING:

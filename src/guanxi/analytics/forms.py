@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import colleagues
 from guanxi.analytics.models import AnalyticsSettings
 from guanxi.analytics.reports import ReportFilters
 from guanxi.core.dates import Period
-from guanxi.core.forms import DateInput, dictionary_choices, team_members
+from guanxi.core.forms import DateInput, dictionary_choices
 from guanxi.core.roles import Role
 from guanxi.customers.selectors import manager_choices
 
@@ -96,7 +97,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = team_members(actor).exclude(  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = colleagues(actor).exclude(  # type: ignore[attr-defined]
             role=Role.EXECUTIVE
         )
         self.fields["due_date"].initial = timezone.localdate() + dt.timedelta(days=7)

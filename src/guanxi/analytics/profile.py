@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts.models import User
 from guanxi.analytics.models import CustomerScore
 from guanxi.analytics.risk import describe
-from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.customers.models import Customer
 from guanxi.customers.profile import Section, TimelineEvent, register
 

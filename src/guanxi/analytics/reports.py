@@ -26,8 +26,8 @@ from guanxi.accounts.models import User
 from guanxi.analytics.models import ChurnWarning
 from guanxi.analytics.selectors import visible_churn_warnings
 from guanxi.core.dates import Period
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.errors import require_perm
-from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import visible_customers
 from guanxi.orders.models import Order

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.analytics.filters import ChurnFilterSet
 from guanxi.analytics.models import (
     ChurnWarning,
     CustomerScore,
@@ -19,14 +20,8 @@ from guanxi.analytics.models import (
 )
 from guanxi.analytics.rfm import SEGMENT_GRID
 from guanxi.core.errors import require_perm
+from guanxi.core.filters import filtered
 from guanxi.core.roles import DataScope, customer_scope, data_scope, scope_queryset
-
-
-@dataclass
-class ChurnFilters:
-    status: str = ""
-    mine: bool = False
-    q: str = ""
 
 
 def in_customer_scope(queryset: QuerySet, actor: User, customer: str = "customer") -> QuerySet:
@@ -43,20 +38,12 @@ def visible_churn_warnings(actor: User) -> QuerySet[ChurnWarning]:
     return in_customer_scope(ChurnWarning.objects.all(), actor)
 
 
-def churn_list(*, actor: User, filters: ChurnFilters | None = None) -> QuerySet[ChurnWarning]:
-    f = filters or ChurnFilters()
+def churn_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> QuerySet[ChurnWarning]:
+    """The warnings ``actor`` may see that match ``filters``; a bad value is refused by name."""
     warnings = visible_churn_warnings(actor).select_related(
         "customer__account_manager", "customer__score"
     )
-    if f.status:
-        warnings = warnings.filter(status=f.status)
-    if f.mine:
-        warnings = warnings.filter(customer__account_manager=actor)
-    if f.q:
-        warnings = warnings.filter(
-            Q(customer__name__icontains=f.q.strip()) | Q(customer__code__iexact=f.q.strip())
-        )
-    return warnings
+    return filtered(ChurnFilterSet(filters, actor=actor, queryset=warnings))
 
 
 def measure_counts(warnings: list[ChurnWarning]) -> dict[int, int]:

@@ -22,7 +22,7 @@ from guanxi.analytics.models import AnalyticsSettings, ChurnWarning, Improvement
 from guanxi.analytics.reports import REPORTS, run_report
 from guanxi.analytics.risk import describe
 from guanxi.core.dates import PERIOD_CHOICES
-from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.transfer.writers import download
 from guanxi.web.utils import AuthedRequest, require, run_service
 
@@ -103,12 +103,13 @@ def segments(request: AuthedRequest) -> HttpResponse:
 
 @require("analytics.view_churnwarning")
 def churn_list(request: AuthedRequest) -> HttpResponse:
+    # Open warnings first; the "All" tab asks for every status.
     status = request.GET.get("status", ChurnWarning.Status.OPEN)
-    if status not in ChurnWarning.Status.values:
-        status = ""
-    filters = selectors.ChurnFilters(
-        status=status, mine=request.GET.get("mine") == "1", q=request.GET.get("q", "")
-    )
+    filters = {
+        "status": status if status in ChurnWarning.Status.values else "",
+        "mine": request.GET.get("mine") == "1",
+        "q": request.GET.get("q", ""),
+    }
     found = selectors.churn_list(actor=request.user, filters=filters).order_by("-opened_at", "-id")
     page = Paginator(found, 25).get_page(request.GET.get("page"))
     lookup = DictionaryLookup()

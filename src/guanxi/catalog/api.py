@@ -10,8 +10,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
+from guanxi.api.filters import query_schema
 from guanxi.api.pagination import PageNumberPagination, apply_ordering
 from guanxi.catalog import selectors, services
+from guanxi.catalog.filters import ProductFilterSet, StockFilterSet
 from guanxi.catalog.models import Product, Warehouse
 from guanxi.core.errors import field_error
 
@@ -53,11 +55,11 @@ class ProductPatch(Schema):
     active: bool | None = None
 
 
-class ProductQuery(Schema):
-    q: str = ""
-    active: bool | None = None
-    unit: str = ""
-    ordering: str | None = None
+ProductQuery = query_schema(
+    "ProductQuery",
+    ProductFilterSet,
+    ordering=(str | None, Field(None, description="code, name, price or created_at; - descends")),
+)
 
 
 class WarehouseOut(Schema):
@@ -86,13 +88,14 @@ class StockOut(Schema):
     updated_at: datetime
 
 
-class StockQuery(Schema):
-    q: str = ""
-    product: int | None = None
-    warehouse: int | None = None
-    location: str = ""
-    below: float | None = None
-    ordering: str | None = None
+StockQuery = query_schema(
+    "StockQuery",
+    StockFilterSet,
+    ordering=(
+        str | None,
+        Field(None, description="product, warehouse, location or quantity; - descends"),
+    ),
+)
 
 
 class StockAdjustIn(Schema):
@@ -109,11 +112,11 @@ def _actor(request: HttpRequest) -> User:
 
 @router.get("/products", response=list[ProductOut], summary="List products")
 @paginate(PageNumberPagination)
-def product_list(request: HttpRequest, filters: Query[ProductQuery]) -> Any:
-    products = selectors.product_list(
-        actor=_actor(request), q=filters.q, active=filters.active, unit=filters.unit
-    )
-    return apply_ordering(products, filters.ordering, selectors.PRODUCT_ORDERING, "code")
+def product_list(request: HttpRequest, filters: Query[ProductQuery]) -> Any:  # type: ignore[valid-type]
+    values = filters.dict(exclude={"ordering"})  # type: ignore[attr-defined]
+    products = selectors.product_list(actor=_actor(request), filters=values)
+    ordering = filters.ordering  # type: ignore[attr-defined]
+    return apply_ordering(products, ordering, selectors.PRODUCT_ORDERING, "code")
 
 
 @router.post("/products", response={201: ProductOut}, summary="Create a product")
@@ -146,16 +149,11 @@ def warehouse_create(request: HttpRequest, payload: WarehouseIn) -> Status:
 
 @router.get("/stock", response=list[StockOut], summary="Query stock by product and place")
 @paginate(PageNumberPagination)
-def stock_list(request: HttpRequest, filters: Query[StockQuery]) -> Any:
-    stock = selectors.stock_list(
-        actor=_actor(request),
-        q=filters.q,
-        product_id=filters.product,
-        warehouse_id=filters.warehouse,
-        location=filters.location,
-        below=filters.below,
-    )
-    return apply_ordering(stock, filters.ordering, selectors.STOCK_ORDERING, "product")
+def stock_list(request: HttpRequest, filters: Query[StockQuery]) -> Any:  # type: ignore[valid-type]
+    values = filters.dict(exclude={"ordering"})  # type: ignore[attr-defined]
+    stock = selectors.stock_list(actor=_actor(request), filters=values)
+    ordering = filters.ordering  # type: ignore[attr-defined]
+    return apply_ordering(stock, ordering, selectors.STOCK_ORDERING, "product")
 
 
 @router.post(

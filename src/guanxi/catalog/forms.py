@@ -4,20 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.catalog.models import Product, Warehouse
-from guanxi.core.forms import active_filter_field
-
-
-class ProductFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("Code, name or model"), "type": "search"}),
-    )
-    active = active_filter_field()
-
-    def selector_filters(self) -> dict[str, Any]:
-        data = self.cleaned_data if self.is_valid() else {}
-        return {"q": data.get("q", ""), "active": data.get("active")}
 
 
 class ProductForm(forms.ModelForm):
@@ -44,35 +30,6 @@ class WarehouseForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         """Uniqueness is the service's to check, with its own message."""
-
-
-class StockFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(
-            attrs={"placeholder": _("Product or bin location"), "type": "search"}
-        ),
-    )
-    warehouse = forms.ModelChoiceField(
-        label=_("Warehouse"),
-        queryset=Warehouse.objects.all(),
-        required=False,
-        empty_label=_("All warehouses"),
-    )
-    location = forms.CharField(label=_("Bin location starts with"), required=False)
-    below = forms.DecimalField(label=_("Quantity below"), required=False, min_value=0)
-
-    def selector_filters(self) -> dict[str, Any]:
-        data = self.cleaned_data if self.is_valid() else {}
-        warehouse = data.get("warehouse")
-        below = data.get("below")
-        return {
-            "q": data.get("q", ""),
-            "warehouse_id": warehouse.pk if warehouse else None,
-            "location": data.get("location", ""),
-            "below": float(below) if below is not None else None,
-        }
 
 
 class StockAdjustForm(forms.Form):

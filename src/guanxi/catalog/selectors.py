@@ -1,12 +1,17 @@
 """Reads of products and stock. The catalogue is shared: everyone who may view it sees all."""
 
-from django.db.models import Q, QuerySet, Sum
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.catalog.filters import ProductFilterSet, StockFilterSet
 from guanxi.catalog.models import Product, StockItem, Warehouse
 from guanxi.core.errors import require_perm
+from guanxi.core.filters import filtered
 
 PRODUCT_ORDERING = {"code": "code", "name": "name", "price": "price", "created_at": "created_at"}
 STOCK_ORDERING = {
@@ -17,20 +22,15 @@ STOCK_ORDERING = {
 }
 
 
-def product_list(
-    *, actor: User, q: str = "", active: bool | None = None, unit: str = ""
-) -> QuerySet[Product]:
+def product_filters(*, actor: User, data: Mapping[str, Any] | None = None) -> ProductFilterSet:
+    """The product list's FilterSet, each product with its stock on hand."""
     require_perm(actor, "catalog.view_product")
     products = Product.objects.annotate(on_hand=Sum("stock__quantity"))
-    if q:
-        products = products.filter(
-            Q(code__icontains=q) | Q(name__icontains=q) | Q(model__icontains=q)
-        )
-    if active is not None:
-        products = products.filter(active=active)
-    if unit:
-        products = products.filter(unit=unit)
-    return products
+    return ProductFilterSet(data, actor=actor, queryset=products)
+
+
+def product_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Product]:
+    return filtered(product_filters(actor=actor, data=filters))
 
 
 def product_get(*, actor: User, pk: int) -> Product:
@@ -57,30 +57,15 @@ def warehouse_get(*, actor: User, pk: int) -> Warehouse:
     return warehouse
 
 
-def stock_list(
-    *,
-    actor: User,
-    q: str = "",
-    product_id: int | None = None,
-    warehouse_id: int | None = None,
-    location: str = "",
-    below: float | None = None,
-) -> QuerySet[StockItem]:
+def stock_filters(*, actor: User, data: Mapping[str, Any] | None = None) -> StockFilterSet:
+    """The stock list's FilterSet: every product's quantity in each warehouse and bin."""
     require_perm(actor, "catalog.view_stockitem")
     stock = StockItem.objects.select_related("product", "warehouse")
-    if q:
-        stock = stock.filter(
-            Q(product__code__icontains=q) | Q(product__name__icontains=q) | Q(location__icontains=q)
-        )
-    if product_id is not None:
-        stock = stock.filter(product_id=product_id)
-    if warehouse_id is not None:
-        stock = stock.filter(warehouse_id=warehouse_id)
-    if location:
-        stock = stock.filter(location__istartswith=location)
-    if below is not None:
-        stock = stock.filter(quantity__lt=below)
-    return stock
+    return StockFilterSet(data, actor=actor, queryset=stock)
+
+
+def stock_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> QuerySet[StockItem]:
+    return filtered(stock_filters(actor=actor, data=filters))
 
 
 def stock_get(*, actor: User, pk: int) -> StockItem:

@@ -8,10 +8,8 @@ from django_tables2 import RequestConfig
 
 from guanxi.catalog import selectors, services
 from guanxi.catalog.forms import (
-    ProductFilterForm,
     ProductForm,
     StockAdjustForm,
-    StockFilterForm,
     WarehouseForm,
 )
 from guanxi.catalog.tables import ProductTable, StockTable
@@ -23,8 +21,9 @@ PAGE_SIZE = 25
 
 @require("catalog.view_product")
 def product_list(request: AuthedRequest) -> HttpResponse:
-    filters = ProductFilterForm(request.GET or None)
-    table = ProductTable(selectors.product_list(actor=request.user, **filters.selector_filters()))
+    filterset = selectors.product_filters(actor=request.user, data=request.GET)
+    filters = filterset.form
+    table = ProductTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     return render(request, "catalog/product_list.html", {"filters": filters, "table": table})
 
@@ -32,7 +31,7 @@ def product_list(request: AuthedRequest) -> HttpResponse:
 @require("catalog.view_product")
 def product_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     product = selectors.product_get(actor=request.user, pk=pk)
-    stock = selectors.stock_list(actor=request.user, product_id=product.pk)
+    stock = selectors.stock_list(actor=request.user, filters={"product": product.pk})
     context = {
         "product": product,
         "stock": stock,
@@ -98,8 +97,9 @@ def warehouse_list(request: AuthedRequest) -> HttpResponse:
 
 @require("catalog.view_stockitem")
 def stock_list(request: AuthedRequest) -> HttpResponse:
-    filters = StockFilterForm(request.GET or None)
-    table = StockTable(selectors.stock_list(actor=request.user, **filters.selector_filters()))
+    filterset = selectors.stock_filters(actor=request.user, data=request.GET)
+    filters = filterset.form
+    table = StockTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     return render(request, "catalog/stock_list.html", {"filters": filters, "table": table})
 

@@ -1,14 +1,16 @@
 """Data dictionary and audit trail API."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from guanxi.api.filters import query_schema
 from guanxi.api.pagination import PageNumberPagination, apply_ordering
 from guanxi.core import selectors, services
 from guanxi.core.errors import require_perm
+from guanxi.core.filters import AuditFilterSet
 from guanxi.core.models import AuditEntry, DictCategory, DictItem
 
 router = Router(tags=["dictionary"])
@@ -70,14 +72,11 @@ class AuditEntryOut(Schema):
         return entry.actor.display_name if entry.actor else None
 
 
-class AuditFilters(Schema):
-    q: str = ""
-    model: str = ""
-    actor: int | None = None
-    action: AuditEntry.Action | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    ordering: str | None = None
+AuditFilters = query_schema(
+    "AuditFilters",
+    AuditFilterSet,
+    ordering=(str | None, Field(None, description="at or -at (the default: newest first)")),
+)
 
 
 @router.get("/dictionary", response=list[DictCategoryOut], summary="The data dictionary")
@@ -135,14 +134,8 @@ def dict_item_delete(request: HttpRequest, category: str, item_id: int) -> Statu
     "/audit", response=list[AuditEntryOut], tags=["audit"], summary="Search the audit trail"
 )
 @paginate(PageNumberPagination)
-def audit_search(request: HttpRequest, filters: Query[AuditFilters]) -> object:
-    entries = selectors.audit_search(
-        actor=request.auth,  # type: ignore[attr-defined]
-        q=filters.q,
-        model=filters.model,
-        actor_id=filters.actor,
-        action=filters.action or "",
-        date_from=filters.date_from,
-        date_to=filters.date_to,
-    )
-    return apply_ordering(entries, filters.ordering, {"at": "at"}, default="-at")
+def audit_search(request: HttpRequest, filters: Query[AuditFilters]) -> object:  # type: ignore[valid-type]
+    values = filters.dict(exclude={"ordering"})  # type: ignore[attr-defined]
+    entries = selectors.audit_search(actor=request.auth, filters=values)  # type: ignore[attr-defined]
+    ordering = filters.ordering  # type: ignore[attr-defined]
+    return apply_ordering(entries, ordering, {"at": "at"}, default="-at")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core import validators
-from guanxi.core.selectors import current_lookup
+from guanxi.core.dictionary import current_lookup
 
 
 def _choice_message(values: tuple[str, ...]) -> str:

@@ -4,13 +4,10 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.models import User
-from guanxi.accounts.selectors import user_list
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.fields import DictionaryField
-from guanxi.core.models import AuditEntry, DictItem
-from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.models import DictItem
 
 
 class ModelForm(forms.ModelForm):
@@ -79,64 +76,11 @@ class DateTimeInput(forms.DateTimeInput):
         return super().format_value(value)
 
 
-def team_members(actor: User) -> Any:
-    """The people the actor may give work to: themselves, their team, or everyone."""
-    return user_list(actor=actor, is_active=True).order_by("last_name", "first_name", "username")
-
-
 def dictionary_choices(category: str, empty: str | Promise) -> list[tuple[str, Any]]:
     return [("", empty), *DictionaryLookup().choices(category)]
-
-
-def active_filter_field() -> forms.NullBooleanField:
-    """An "active / inactive / both" filter, as users and products offer it."""
-    return forms.NullBooleanField(
-        label=_("Status"),
-        required=False,
-        widget=forms.Select(
-            choices=[
-                ("", _("Active and inactive")),
-                ("true", _("Active")),
-                ("false", _("Inactive")),
-            ]
-        ),
-    )
 
 
 class DictItemForm(forms.ModelForm):
     class Meta:
         model = DictItem
         fields = ["code", "label_zh", "label_en", "order", "active"]
-
-
-class AuditSearchForm(forms.Form):
-    """The audit search fields; the filtering itself is ``selectors.audit_search``."""
-
-    q = forms.CharField(
-        label=_("Record"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("Name or id of the record")}),
-    )
-    model = forms.ChoiceField(label=_("Record type"), required=False)
-    actor = forms.ModelChoiceField(
-        label=_("Changed by"), queryset=User.objects.all(), required=False, empty_label=_("Anyone")
-    )
-    action = forms.ChoiceField(
-        label=_("Action"),
-        required=False,
-        choices=[("", _("All actions")), *AuditEntry.Action.choices],
-    )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
-
-    def __init__(
-        self, *args: object, model_choices: list[tuple[str, str]], **kwargs: object
-    ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["model"].choices = [("", _("All types")), *model_choices]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict:
-        data = super().clean() or {}
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from guanxi.core.selectors import dictionary_in_use
+from guanxi.core.dictionary import dictionary_in_use
 
 
 def full_clean(instance: models.Model, *, fields: Iterable[str] | None = None) -> None:

@@ -1,6 +1,5 @@
 """Health check, data dictionary pages and the audit trail search."""
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -10,9 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
 from guanxi.core import selectors, services
-from guanxi.core.forms import AuditSearchForm, DictItemForm
+from guanxi.core.forms import DictItemForm
 from guanxi.core.health import health
-from guanxi.core.models import AuditEntry
 from guanxi.core.tables import AuditTable
 from guanxi.web.utils import AuthedRequest, require, run_service
 
@@ -89,31 +87,10 @@ def dict_item_delete(request: AuthedRequest, code: str, pk: int) -> HttpResponse
     return redirect("dictionary-category", code=code)
 
 
-def _audited_models() -> list[tuple[str, str]]:
-    labels = AuditEntry.objects.order_by().values_list("model", flat=True).distinct()
-    choices = []
-    for label in labels:
-        try:
-            name = str(apps.get_model(label)._meta.verbose_name)
-        except LookupError:
-            name = label
-        choices.append((label, name))
-    return sorted(choices, key=lambda choice: choice[1])
-
-
 @require("core.view_auditentry")
 def audit_search(request: AuthedRequest) -> HttpResponse:
-    form = AuditSearchForm(request.GET or None, model_choices=_audited_models())
-    data = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.audit_search(
-        actor=request.user,
-        q=data.get("q", ""),
-        model=data.get("model", ""),
-        actor_id=data["actor"].pk if data.get("actor") else None,
-        action=data.get("action", ""),
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-    )
-    table = AuditTable(entries)
+    filterset = selectors.audit_filters(actor=request.user, data=request.GET)
+    form = filterset.form
+    table = AuditTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "core/audit_search.html", {"form": form, "table": table})

@@ -1,6 +1,5 @@
 """Customers API: the archive, contacts, interactions, duplicates, merge and the 360 view."""
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +10,7 @@ from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
 from guanxi.api.errors import problem
+from guanxi.api.filters import query_schema
 from guanxi.api.pagination import (
     CappedPageNumberPagination,
     PageNumberPagination,
@@ -19,6 +19,7 @@ from guanxi.api.pagination import (
 from guanxi.api.schemas import Input, model_values
 from guanxi.core.errors import field_error, require_perm
 from guanxi.customers import selectors, services
+from guanxi.customers.filters import CustomerFilterSet
 from guanxi.customers.models import (
     CONTACT_FIELDS,
     CUSTOMER_FIELDS,
@@ -28,7 +29,7 @@ from guanxi.customers.models import (
     Interaction,
 )
 from guanxi.customers.profile import customer_360
-from guanxi.customers.selectors import CUSTOMER_ORDERING, SCORE_ORDERING, CustomerFilters
+from guanxi.customers.selectors import CUSTOMER_ORDERING, SCORE_ORDERING
 
 router = Router(tags=["customers"])
 # Customer input that is not a column of its own.
@@ -97,28 +98,18 @@ class CustomerPatch(CustomerFields):
     )
 
 
-class CustomerQuery(Schema):
-    q: str = ""
-    level: str = ""
-    credit_rating: str = ""
-    satisfaction: str = ""
-    region: str = ""
-    industry: str = ""
-    account_manager: int | None = None
-    status: str = ""
-    lifecycle_stage: str = ""
-    tag: str = ""
-    created_from: date | None = None
-    created_to: date | None = None
-    archived: bool = False
-    segment: str = Field("", description="RFM segment, e.g. champions, at_risk, lost")
-    value_tier: str = Field("", description="high, medium or low")
-    churn_risk_min: int | None = Field(None, description="churn risk of at least (0–100)")
-    ordering: str | None = Field(
-        None,
-        description="code, name, level, created_at, updated_at, account_manager, clv, "
-        "churn_risk or annual_spend; prefix - for descending",
-    )
+CustomerQuery = query_schema(
+    "CustomerQuery",
+    CustomerFilterSet,
+    ordering=(
+        str | None,
+        Field(
+            None,
+            description="code, name, level, created_at, updated_at, account_manager, clv, "
+            "churn_risk or annual_spend; prefix - for descending",
+        ),
+    ),
+)
 
 
 class ReassignIn(Schema):
@@ -243,17 +234,18 @@ def conflict_problem(error: services.EditConflict) -> HttpResponse:
 
 @router.get("/customers", response=list[CustomerOut], summary="List and search customers")
 @paginate(CappedPageNumberPagination)
-def customer_list(request: HttpRequest, filters: Query[CustomerQuery]) -> Any:
+def customer_list(request: HttpRequest, filters: Query[CustomerQuery]) -> Any:  # type: ignore[valid-type]
     """``q`` finds a Chinese fragment, pinyin or initials (zsf → 张三丰), phone, e-mail or code."""
-    values = filters.dict(exclude={"ordering"})
-    customers = selectors.customer_list(actor=_actor(request), filters=CustomerFilters(**values))
+    values = filters.dict(exclude={"ordering"})  # type: ignore[attr-defined]
+    customers = selectors.customer_list(actor=_actor(request), filters=values)
     customers = customers.prefetch_related("tags")
     # Sorting by a score lists the scored customers: the database then walks the score's own
     # index instead of sorting every customer (see SCORE_ORDERING).
-    keys = {term.strip().lstrip("-") for term in (filters.ordering or "").split(",")}
+    ordering = filters.ordering  # type: ignore[attr-defined]
+    keys = {term.strip().lstrip("-") for term in (ordering or "").split(",")}
     for key in keys & SCORE_ORDERING:
         customers = customers.filter(**{f"{CUSTOMER_ORDERING[key]}__isnull": False})
-    return apply_ordering(customers, filters.ordering, CUSTOMER_ORDERING, "-created_at")
+    return apply_ordering(customers, ordering, CUSTOMER_ORDERING, "-created_at")
 
 
 @router.post(

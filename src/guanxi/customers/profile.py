@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.models import AuditEntry
-from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import MONTHLY_TARGET, monthly_communications
 

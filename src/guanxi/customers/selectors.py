@@ -1,7 +1,8 @@
 """Every read of customers, contacts and interactions, scoped to the acting user."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from collections.abc import Mapping
+from datetime import datetime, time
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -11,10 +12,12 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.core.dates import last_months
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.errors import field_error, require_perm
+from guanxi.core.filters import filtered
 from guanxi.core.roles import customer_scope, scope_queryset
+from guanxi.customers.filters import CustomerFilterSet
 from guanxi.customers.models import Contact, Customer, Interaction
-from guanxi.customers.search import archived_filter, filter_search
 
 # Effective communications a month the handbook asks for.
 MONTHLY_TARGET = 2
@@ -35,27 +38,6 @@ CUSTOMER_ORDERING = {
 SCORE_ORDERING = frozenset({"clv", "churn_risk", "annual_spend"})
 
 
-@dataclass
-class CustomerFilters:
-    q: str = ""
-    level: str = ""
-    credit_rating: str = ""
-    satisfaction: str = ""
-    region: str = ""
-    industry: str = ""
-    account_manager: int | None = None
-    status: str = ""
-    lifecycle_stage: str = ""
-    tag: str = ""
-    created_from: date | None = None
-    created_to: date | None = None
-    archived: bool = False
-    # Analytics scores: RFM segment, value tier, churn risk of at least this much.
-    segment: str = ""
-    value_tier: str = ""
-    churn_risk_min: int | None = None
-
-
 def visible_customers(actor: User) -> QuerySet[Customer]:
     """All customers ``actor`` may see, archived ones included."""
     require_perm(actor, "customers.view_customer")
@@ -64,55 +46,21 @@ def visible_customers(actor: User) -> QuerySet[Customer]:
     )
 
 
-def customer_list(*, actor: User, filters: CustomerFilters | None = None) -> QuerySet[Customer]:
-    f = filters or CustomerFilters()
-    customers = visible_customers(actor).filter(archived_filter(f.archived, searching=bool(f.q)))
-    customers = customers.select_related("account_manager", "score")
-    if f.q:
-        customers = filter_search(customers, f.q)
-    for field in ("level", "credit_rating", "satisfaction", "region", "industry", "status"):
-        value = getattr(f, field)
-        if value:
-            customers = customers.filter(**{field: value})
-    if f.lifecycle_stage:
-        customers = customers.filter(lifecycle_stage=f.lifecycle_stage)
-    if f.account_manager is not None:
-        customers = customers.filter(account_manager_id=f.account_manager)
-    if f.tag:
-        customers = customers.filter(tags__name=f.tag)
-    customers = _score_filters(customers, f)
-    tz = timezone.get_current_timezone()
-    if f.created_from:
-        customers = customers.filter(
-            created_at__gte=datetime.combine(f.created_from, time.min, tzinfo=tz)
-        )
-    if f.created_to:
-        end = datetime.combine(f.created_to + timedelta(days=1), time.min, tzinfo=tz)
-        customers = customers.filter(created_at__lt=end)
-    return customers
+def customer_filters(
+    *, actor: User, data: Mapping[str, Any] | None = None, lookup: DictionaryLookup | None = None
+) -> CustomerFilterSet:
+    """The customer list's FilterSet for ``actor``: over the customers they may see, its
+    account managers those they may choose. Pages render its form."""
+    customers = visible_customers(actor).select_related("account_manager", "score")
+    filterset = CustomerFilterSet(data, actor=actor, queryset=customers, lookup=lookup)
+    filterset.filters["account_manager"].queryset = manager_choices(actor=actor)
+    return filterset
 
 
-def _score_filters(customers: QuerySet[Customer], f: CustomerFilters) -> QuerySet[Customer]:
-    from guanxi.analytics.models import CustomerScore
-
-    for field, value, choices in (
-        ("segment", f.segment, CustomerScore.Segment),
-        ("value_tier", f.value_tier, CustomerScore.ValueTier),
-    ):
-        if not value:
-            continue
-        if value not in choices.values:
-            raise field_error(
-                field,
-                _("“%(value)s” is not one of: %(choices)s.")
-                % {"value": value, "choices": ", ".join(choices.values)},
-            )
-        customers = customers.filter(**{f"score__{field}": value})
-    if f.churn_risk_min is not None:
-        if not 0 <= f.churn_risk_min <= 100:
-            raise field_error("churn_risk_min", _("Churn risk runs from 0 to 100."))
-        customers = customers.filter(score__churn_risk__gte=f.churn_risk_min)
-    return customers
+def customer_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Customer]:
+    """The customers ``actor`` may see that match ``filters`` (the API's and the export's
+    parameters); a bad filter value is refused by name."""
+    return filtered(customer_filters(actor=actor, data=filters))
 
 
 def customer_get(*, actor: User, pk: int, include_archived: bool = True) -> Customer:

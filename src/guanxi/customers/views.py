@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from guanxi.core.selectors import DictionaryLookup, audit_for_record
+from guanxi.core.dictionary import DictionaryLookup
+from guanxi.core.selectors import audit_for_record
 from guanxi.customers import selectors, services
 from guanxi.customers.forms import (
     ContactForm,
-    CustomerFilterForm,
     CustomerForm,
     InteractionForm,
     MergeForm,
@@ -31,8 +31,8 @@ PAGE_SIZE = 25
 @require("customers.view_customer")
 def customer_list(request: AuthedRequest) -> HttpResponse:
     lookup = DictionaryLookup()
-    filters = CustomerFilterForm(request.GET or None, actor=request.user, lookup=lookup)
-    customers = selectors.customer_list(actor=request.user, filters=filters.selector_filters())
+    filterset = selectors.customer_filters(actor=request.user, data=request.GET, lookup=lookup)
+    filters, customers = filterset.form, filterset.qs
     can_reassign = request.user.has_perm("customers.reassign_customer")
     table = CustomerTable(customers, lookup=lookup, selectable=can_reassign)
     RequestConfig(

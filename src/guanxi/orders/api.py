@@ -10,13 +10,14 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
+from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination, apply_ordering
 from guanxi.catalog.models import Product
 from guanxi.core.errors import field_error
 from guanxi.customers.selectors import customer_get
 from guanxi.orders import selectors, services
+from guanxi.orders.filters import OrderFilterSet
 from guanxi.orders.models import Order
-from guanxi.orders.selectors import OrderFilters
 
 router = Router(tags=["orders"])
 
@@ -74,13 +75,14 @@ class OrderPatch(Schema):
     lines: list[LineIn] | None = None
 
 
-class OrderQuery(Schema):
-    q: str = ""
-    status: str = ""
-    customer: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    ordering: str | None = None
+OrderQuery = query_schema(
+    "OrderQuery",
+    OrderFilterSet,
+    ordering=(
+        str | None,
+        Field(None, description="number, order_date, total, status or created_at; - descends"),
+    ),
+)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -111,10 +113,11 @@ def _lines(lines: list[LineIn]) -> list[services.LineInput]:
 
 @router.get("/orders", response=list[OrderOut], summary="List orders")
 @paginate(CappedPageNumberPagination)
-def order_list(request: HttpRequest, filters: Query[OrderQuery]) -> Any:
-    values = filters.dict(exclude={"ordering"})
-    orders = selectors.order_list(actor=_actor(request), filters=OrderFilters(**values))
-    return apply_ordering(orders, filters.ordering, selectors.ORDER_ORDERING, "-order_date")
+def order_list(request: HttpRequest, filters: Query[OrderQuery]) -> Any:  # type: ignore[valid-type]
+    values = filters.dict(exclude={"ordering"})  # type: ignore[attr-defined]
+    orders = selectors.order_list(actor=_actor(request), filters=values)
+    ordering = filters.ordering  # type: ignore[attr-defined]
+    return apply_ordering(orders, ordering, selectors.ORDER_ORDERING, "-order_date")
 
 
 @router.post("/orders", response={201: OrderDetailOut}, summary="Create an order")

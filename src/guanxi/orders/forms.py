@@ -7,29 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.catalog.models import Product
 from guanxi.core.forms import DateInput
 from guanxi.orders.models import Order
-from guanxi.orders.selectors import OrderFilters
-
-
-class OrderFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Order number"), required=False, widget=forms.TextInput(attrs={"type": "search"})
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *Order.Status.choices]
-    )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
-    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def selector_filters(self) -> OrderFilters:
-        data = self.cleaned_data if self.is_valid() else {}
-        return OrderFilters(
-            q=data.get("q", ""),
-            status=data.get("status", ""),
-            customer=data.get("customer"),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-        )
 
 
 class OrderForm(forms.Form):

@@ -1,8 +1,8 @@
 """Reads of orders, scoped through the customer's account manager."""
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.core.dates import last_months
 from guanxi.core.errors import field_error, require_perm
+from guanxi.core.filters import filtered
 from guanxi.core.roles import customer_scope, scope_queryset
 from guanxi.customers.models import Customer
+from guanxi.orders.filters import OrderFilterSet
 from guanxi.orders.models import Order
 
 ORDER_ORDERING = {
@@ -24,15 +26,6 @@ ORDER_ORDERING = {
     "created_at": "created_at",
 }
 SALE_STATUSES = Order.SALE_STATUSES
-
-
-@dataclass
-class OrderFilters:
-    q: str = ""
-    status: str = ""
-    customer: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
 
 
 def visible_orders(actor: User) -> QuerySet[Order]:
@@ -60,20 +53,16 @@ def order_for_update(*, actor: User, pk: int) -> Order:
     return order
 
 
-def order_list(*, actor: User, filters: OrderFilters | None = None) -> QuerySet[Order]:
-    f = filters or OrderFilters()
-    orders = visible_orders(actor).select_related("customer")
-    if f.q:
-        orders = orders.filter(number__icontains=f.q.strip())
-    if f.status:
-        orders = orders.filter(status=f.status)
-    if f.customer is not None:
-        orders = orders.filter(customer_id=f.customer)
-    if f.date_from:
-        orders = orders.filter(order_date__gte=f.date_from)
-    if f.date_to:
-        orders = orders.filter(order_date__lte=f.date_to)
-    return orders
+def order_filters(*, actor: User, data: Mapping[str, Any] | None = None) -> OrderFilterSet:
+    """The order list's FilterSet for ``actor``, over the orders of customers they may see."""
+    return OrderFilterSet(
+        data, actor=actor, queryset=visible_orders(actor).select_related("customer")
+    )
+
+
+def order_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Order]:
+    """The orders ``actor`` may see that match ``filters``; a bad value is refused by name."""
+    return filtered(order_filters(actor=actor, data=filters))
 
 
 def order_get(*, actor: User, pk: int) -> Order:

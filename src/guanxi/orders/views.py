@@ -12,7 +12,7 @@ from django_tables2 import RequestConfig
 from guanxi.core.selectors import audit_for_record
 from guanxi.customers.selectors import customer_by_code, customer_get
 from guanxi.orders import selectors, services
-from guanxi.orders.forms import LineFormSet, OrderFilterForm, OrderForm
+from guanxi.orders.forms import LineFormSet, OrderForm
 from guanxi.orders.models import Order
 from guanxi.orders.tables import OrderTable
 from guanxi.web.pagination import CappedPaginator
@@ -23,10 +23,10 @@ PAGE_SIZE = 25
 
 @require("orders.view_order")
 def order_list(request: AuthedRequest) -> HttpResponse:
-    filters = OrderFilterForm(request.GET or None)
-    chosen = filters.selector_filters()
-    orders = selectors.order_list(actor=request.user, filters=chosen)
-    customer = customer_get(actor=request.user, pk=chosen.customer) if chosen.customer else None
+    filterset = selectors.order_filters(actor=request.user, data=request.GET)
+    filters, orders = filterset.form, filterset.qs
+    chosen = filters.cleaned_data.get("customer") if filters.is_valid() else None
+    customer = customer_get(actor=request.user, pk=int(chosen)) if chosen else None
     table = OrderTable(orders)
     RequestConfig(
         request, paginate={"per_page": PAGE_SIZE, "paginator_class": CappedPaginator}

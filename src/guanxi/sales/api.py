@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
 from guanxi.api.errors import problem
+from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination, apply_ordering
 from guanxi.core.dates import Period
 from guanxi.core.errors import field_error
@@ -20,8 +21,8 @@ from guanxi.core.notifications import mark_read
 from guanxi.customers.selectors import customer_get
 from guanxi.customers.services.customers import DuplicateCustomer
 from guanxi.sales import selectors, services
+from guanxi.sales.filters import ActivityFilterSet, OpportunityFilterSet
 from guanxi.sales.models import Activity, Opportunity, PipelineStage
-from guanxi.sales.selectors import ActivityFilters, OpportunityFilters
 
 router = Router(tags=["sales"])
 
@@ -109,16 +110,18 @@ class OpportunityPatch(Schema):
     version: int | None = Field(None, description="The version you read; 409 if it changed.")
 
 
-class OpportunityQuery(Schema):
-    q: str = ""
-    status: str = ""
-    stage: int | None = None
-    assignee: int | None = None
-    source: str = ""
-    customer: int | None = None
-    close_from: date | None = None
-    close_to: date | None = None
-    ordering: str | None = None
+OpportunityQuery = query_schema(
+    "OpportunityQuery",
+    OpportunityFilterSet,
+    ordering=(
+        str | None,
+        Field(
+            None,
+            description="number, amount, expected_close, probability, created_at or status; "
+            "- descends",
+        ),
+    ),
+)
 
 
 class AssignIn(Schema):
@@ -189,10 +192,11 @@ def stage_list(request: HttpRequest) -> list[PipelineStage]:
 
 @router.get("/opportunities", response=list[OpportunityOut], summary="List opportunities")
 @paginate(CappedPageNumberPagination)
-def opportunity_list(request: HttpRequest, filters: Query[OpportunityQuery]) -> Any:
-    values = filters.dict(exclude={"ordering"})
-    found = selectors.opportunity_list(actor=_actor(request), filters=OpportunityFilters(**values))
-    return apply_ordering(found, filters.ordering, selectors.OPPORTUNITY_ORDERING, "-created_at")
+def opportunity_list(request: HttpRequest, filters: Query[OpportunityQuery]) -> Any:  # type: ignore[valid-type]
+    values = filters.dict(exclude={"ordering"})  # type: ignore[attr-defined]
+    found = selectors.opportunity_list(actor=_actor(request), filters=values)
+    ordering = filters.ordering  # type: ignore[attr-defined]
+    return apply_ordering(found, ordering, selectors.OPPORTUNITY_ORDERING, "-created_at")
 
 
 @router.post(
@@ -418,20 +422,14 @@ class ActivityPatch(Schema):
     outcome: str | None = None
 
 
-class ActivityQuery(Schema):
-    assignee: int | None = None
-    customer: int | None = None
-    opportunity: int | None = None
-    kind: str = ""
-    done: bool | None = None
-    due_from: datetime | None = None
-    due_to: datetime | None = None
+ActivityQuery = query_schema("ActivityQuery", ActivityFilterSet)
 
 
 @router.get("/activities", response=list[ActivityOut], summary="List activities and tasks")
 @paginate(CappedPageNumberPagination)
-def activity_list(request: HttpRequest, filters: Query[ActivityQuery]) -> Any:
-    return selectors.activity_list(actor=_actor(request), filters=ActivityFilters(**filters.dict()))
+def activity_list(request: HttpRequest, filters: Query[ActivityQuery]) -> Any:  # type: ignore[valid-type]
+    values = filters.dict()  # type: ignore[attr-defined]
+    return selectors.activity_list(actor=_actor(request), filters=values)
 
 
 @router.post("/activities", response={201: ActivityOut}, summary="Plan an activity or task")

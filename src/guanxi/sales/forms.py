@@ -6,53 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
-from guanxi.core.forms import DateInput, DateTimeInput, dictionary_choices, team_members
-from guanxi.sales.models import Activity, AssignmentRule, Opportunity, PipelineStage
-from guanxi.sales.selectors import OpportunityFilters
-
-
-class OpportunityFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"})
-    )
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    stage = forms.ModelChoiceField(
-        label=_("Stage"),
-        required=False,
-        queryset=PipelineStage.objects.none(),
-        empty_label=_("All stages"),
-    )
-    assignee = forms.ModelChoiceField(
-        label=_("Assigned to"),
-        required=False,
-        queryset=User.objects.none(),
-        empty_label=_("Anyone"),
-    )
-    close_from = forms.DateField(label=_("Closes from"), required=False, widget=DateInput)
-    close_to = forms.DateField(label=_("Closes by"), required=False, widget=DateInput)
-
-    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [  # type: ignore[attr-defined]
-            ("", _("All statuses")),
-            ("open", _("Open")),
-            *Opportunity.Status.choices,
-        ]
-        self.fields["stage"].queryset = PipelineStage.objects.filter(active=True)  # type: ignore[attr-defined]
-        self.fields["assignee"].queryset = team_members(actor)  # type: ignore[attr-defined]
-
-    def selector_filters(self) -> OpportunityFilters:
-        data = self.cleaned_data if self.is_valid() else {}
-        status = data.get("status", "")
-        return OpportunityFilters(
-            q=data.get("q", ""),
-            status="" if status == "open" else status,
-            open_only=status == "open",
-            stage=data["stage"].pk if data.get("stage") else None,
-            assignee=data["assignee"].pk if data.get("assignee") else None,
-            close_from=data.get("close_from"),
-            close_to=data.get("close_to"),
-        )
+from guanxi.accounts.selectors import colleagues
+from guanxi.core.forms import DateInput, DateTimeInput, dictionary_choices
+from guanxi.sales.models import Activity, AssignmentRule, PipelineStage
 
 
 class OpportunityForm(forms.Form):
@@ -90,7 +46,7 @@ class OpportunityForm(forms.Form):
         if editing or not actor.has_perm("sales.assign_opportunity"):
             del self.fields["assignee"]
         else:
-            self.fields["assignee"].queryset = team_members(actor)  # type: ignore[attr-defined]
+            self.fields["assignee"].queryset = colleagues(actor)  # type: ignore[attr-defined]
 
 
 class AssignForm(forms.Form):
@@ -98,7 +54,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = team_members(actor)  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = colleagues(actor)  # type: ignore[attr-defined]
 
 
 class FailForm(forms.Form):
@@ -163,7 +119,7 @@ class ActivityForm(forms.Form):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if actor.has_perm("sales.assign_opportunity"):
-            self.fields["assignee"].queryset = team_members(actor)  # type: ignore[attr-defined]
+            self.fields["assignee"].queryset = colleagues(actor)  # type: ignore[attr-defined]
         else:
             del self.fields["assignee"]
 

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
-from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.customers.models import Customer
 from guanxi.customers.profile import Section, TimelineEvent, register
-from guanxi.sales.selectors import ActivityFilters, activity_list, customer_opportunities
+from guanxi.sales.selectors import activity_list, customer_opportunities
 
 
 def _opportunities(customer: Customer, actor: User) -> Any:
@@ -55,7 +55,7 @@ def opportunity_events(customer: Customer, actor: User, limit: int) -> list[Time
 
 
 def _activities(customer: Customer, actor: User) -> Any:
-    return activity_list(actor=actor, filters=ActivityFilters(customer=customer.pk))
+    return activity_list(actor=actor, filters={"customer": customer.pk})
 
 
 def build_activities(customer: Customer, actor: User, lookup: DictionaryLookup) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Reads of opportunities, activities and the funnel, always scoped to the actor."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,10 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import colleagues
 from guanxi.core.dates import Period, day_start
 from guanxi.core.errors import field_error, require_perm
+from guanxi.core.filters import filtered
 from guanxi.core.roles import scope_queryset
 from guanxi.customers.models import Customer
+from guanxi.sales.filters import ActivityFilterSet, OpportunityFilterSet
 from guanxi.sales.models import (
     Activity,
     CalendarFeed,
@@ -50,19 +54,6 @@ WEIGHTED = ExpressionWrapper(
 )
 
 
-@dataclass
-class OpportunityFilters:
-    q: str = ""
-    status: str = ""
-    stage: int | None = None
-    assignee: int | None = None
-    source: str = ""
-    customer: int | None = None
-    close_from: date | None = None
-    close_to: date | None = None
-    open_only: bool = False
-
-
 def visible_opportunities(actor: User) -> QuerySet[Opportunity]:
     """An account manager sees what is assigned to them; a supervisor also the team's leads."""
     require_perm(actor, "sales.view_opportunity")
@@ -85,36 +76,25 @@ def opportunity_for_update(*, actor: User, pk: int) -> Opportunity:
     return found
 
 
-def opportunity_list(
-    *, actor: User, filters: OpportunityFilters | None = None
-) -> QuerySet[Opportunity]:
-    f = filters or OpportunityFilters()
+def opportunity_filters(
+    *,
+    actor: User,
+    data: Mapping[str, Any] | None = None,
+    filterset: type[OpportunityFilterSet] = OpportunityFilterSet,
+) -> OpportunityFilterSet:
+    """The opportunity list's FilterSet (or the board's) for ``actor``, over what they may
+    see; its assignees are the people they may see."""
     found = visible_opportunities(actor).select_related("assignee", "stage")
-    if f.q:
-        text = f.q.strip()
-        found = found.filter(
-            Q(customer_name__icontains=text)
-            | Q(number__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(contact_phone__contains=text)
-        )
-    if f.status:
-        found = found.filter(status=f.status)
-    elif f.open_only:
-        found = found.filter(status__in=Opportunity.OPEN)
-    if f.stage is not None:
-        found = found.filter(stage_id=f.stage)
-    if f.assignee is not None:
-        found = found.filter(assignee_id=f.assignee)
-    if f.source:
-        found = found.filter(source=f.source)
-    if f.customer is not None:
-        found = found.filter(customer_id=f.customer)
-    if f.close_from:
-        found = found.filter(expected_close__gte=f.close_from)
-    if f.close_to:
-        found = found.filter(expected_close__lte=f.close_to)
-    return found
+    chosen = filterset(data, actor=actor, queryset=found)
+    chosen.filters["assignee"].queryset = colleagues(actor)
+    return chosen
+
+
+def opportunity_list(
+    *, actor: User, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Opportunity]:
+    """The opportunities ``actor`` may see that match ``filters``; a bad value is refused."""
+    return filtered(opportunity_filters(actor=actor, data=filters))
 
 
 def opportunity_get(*, actor: User, pk: int) -> Opportunity:
@@ -174,12 +154,13 @@ class BoardColumn:
         return self.count - len(self.cards)
 
 
-def board(*, actor: User, filters: OpportunityFilters | None = None) -> list[BoardColumn]:
-    """Open opportunities by stage: totals for every card, the first cards of each column.
+def board(*, actor: User, opportunities: QuerySet[Opportunity]) -> list[BoardColumn]:
+    """The open ``opportunities`` by stage (a board FilterSet's rows): totals for every card,
+    the first cards of each column.
 
     Three queries whatever the board's size: stages, totals per stage, and the cards.
     """
-    base = opportunity_list(actor=actor, filters=filters).filter(status__in=Opportunity.OPEN)
+    base = opportunities.filter(status__in=Opportunity.OPEN)
     columns = stages()
     totals: dict[int, dict[str, Any]] = {
         row["stage_id"]: dict(row)
@@ -212,17 +193,6 @@ def board(*, actor: User, filters: OpportunityFilters | None = None) -> list[Boa
     ]
 
 
-@dataclass
-class ActivityFilters:
-    assignee: int | None = None
-    customer: int | None = None
-    opportunity: int | None = None
-    kind: str = ""
-    done: bool | None = None
-    due_from: datetime | None = None
-    due_to: datetime | None = None
-
-
 def visible_activities(actor: User) -> QuerySet[Activity]:
     require_perm(actor, "sales.view_activity")
     return scope_queryset(Activity.objects.all(), actor, owner_field="assignee")
@@ -242,24 +212,11 @@ def activity_for_update(*, actor: User, pk: int) -> Activity:
     return found
 
 
-def activity_list(*, actor: User, filters: ActivityFilters | None = None) -> QuerySet[Activity]:
-    f = filters or ActivityFilters()
+def activity_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Activity]:
+    """The activities ``actor`` may see that match ``filters``, soonest first."""
     found = visible_activities(actor).select_related("assignee", "customer", "opportunity")
-    if f.assignee is not None:
-        found = found.filter(assignee_id=f.assignee)
-    if f.customer is not None:
-        found = found.filter(customer_id=f.customer)
-    if f.opportunity is not None:
-        found = found.filter(opportunity_id=f.opportunity)
-    if f.kind:
-        found = found.filter(kind=f.kind)
-    if f.done is not None:
-        found = found.filter(done_at__isnull=not f.done)
-    if f.due_from:
-        found = found.filter(due_at__gte=f.due_from)
-    if f.due_to:
-        found = found.filter(due_at__lt=f.due_to)
-    return found.order_by("due_at", "id")
+    chosen = ActivityFilterSet(filters, actor=actor, queryset=found)
+    return filtered(chosen).order_by("due_at", "id")
 
 
 def activity_get(*, actor: User, pk: int) -> Activity:
@@ -273,7 +230,7 @@ def my_day(*, actor: User, today: date | None = None) -> dict[str, list[Activity
     """The actor's open activities: overdue, due today, and the next seven days."""
     today = today or timezone.localdate()
     start, tomorrow = day_start(today), day_start(today + timedelta(days=1))
-    mine = activity_list(actor=actor, filters=ActivityFilters(assignee=actor.pk, done=False))
+    mine = activity_list(actor=actor, filters={"assignee": actor.pk, "done": False})
     now = timezone.now()
     return {
         "overdue": list(mine.filter(due_at__lt=min(now, tomorrow))[:100]),
@@ -282,9 +239,9 @@ def my_day(*, actor: User, today: date | None = None) -> dict[str, list[Activity
             mine.filter(due_at__gte=tomorrow, due_at__lt=day_start(today + timedelta(days=8)))[:100]
         ),
         "done_today": list(
-            activity_list(
-                actor=actor, filters=ActivityFilters(assignee=actor.pk, done=True)
-            ).filter(done_at__gte=start)
+            activity_list(actor=actor, filters={"assignee": actor.pk, "done": True}).filter(
+                done_at__gte=start
+            )
         ),
     }
 
@@ -297,9 +254,11 @@ def month_activities(*, actor: User, year: int, month: int, assignee: int | None
     return list(
         activity_list(
             actor=actor,
-            filters=ActivityFilters(
-                assignee=assignee, due_from=day_start(start), due_to=day_start(end)
-            ),
+            filters={
+                "assignee": assignee,
+                "due_from": day_start(start),
+                "due_to": day_start(end),
+            },
         )[:2000]
     )
 
@@ -323,7 +282,7 @@ def feed_activities(user: User) -> QuerySet[Activity]:
 
 
 def customer_opportunities(*, actor: User, customer: Customer) -> QuerySet[Opportunity]:
-    return opportunity_list(actor=actor, filters=OpportunityFilters(customer=customer.pk))
+    return opportunity_list(actor=actor, filters={"customer": customer.pk})
 
 
 # --- The funnel -------------------------------------------------------------------------------

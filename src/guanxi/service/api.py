@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -15,7 +15,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
-from guanxi.accounts.selectors import user_list
+from guanxi.accounts.selectors import visible_users
+from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination, apply_ordering
 from guanxi.api.schemas import Input, model_values
 from guanxi.core.dates import Period
@@ -23,18 +24,17 @@ from guanxi.core.errors import field_error
 from guanxi.customers.models import Contact
 from guanxi.customers.selectors import customer_get, visible_contacts
 from guanxi.service import selectors, services
+from guanxi.service.filters import RequestFilterSet
 from guanxi.service.models import (
     EDITABLE_FIELDS,
     REQUEST_FIELDS,
     BusinessCalendar,
     CalendarDay,
     Callback,
-    Priority,
     RequestComment,
     ServiceRequest,
     SlaPolicy,
 )
-from guanxi.service.selectors import RequestFilters
 
 router = Router(tags=["service"])
 # The API's names for model fields that read better in the code under another name.
@@ -65,7 +65,7 @@ def _user(actor: User, field: str, pk: int | None) -> User | None:
     """A person the caller may see (their scope: themselves, their team, or everyone)."""
     if pk is None:
         return None
-    user = user_list(actor=actor).filter(pk=pk).first()
+    user = visible_users(actor).filter(pk=pk).first()
     if user is None:
         raise field_error(field, _("No user has the id %(id)s.") % {"id": pk})
     return user
@@ -152,22 +152,14 @@ class RequestPatch(ModelSchema, Input):
         fields_optional = "__all__"
 
 
-Queue = Literal["mine", "team", "unassigned", "breached", "at_risk", "waiting"]
-
-
-class RequestQuery(Schema):
-    q: str = ""
-    status: ServiceRequest.Status | None = None
-    type: str = ""
-    priority: Priority | None = None
-    channel: ServiceRequest.Channel | None = None
-    assignee: int | None = None
-    customer: int | None = None
-    sla_state: ServiceRequest.SlaState | None = None
-    queue: Queue | None = None
-    received_from: date | None = None
-    received_to: date | None = None
-    ordering: str | None = None
+RequestQuery = query_schema(
+    "RequestQuery",
+    RequestFilterSet,
+    ordering=(
+        str | None,
+        Field(None, description="number, received_at, due, priority or status; - descends"),
+    ),
+)
 
 
 class AssignIn(Schema):
@@ -245,26 +237,12 @@ class HistoryOut(Schema):
 
 @router.get("/service-requests", response=list[RequestOut], summary="List service requests")
 @paginate(CappedPageNumberPagination)
-def request_list(request: HttpRequest, filters: Query[RequestQuery]) -> Any:
-    found = selectors.request_list(
-        actor=_actor(request),
-        filters=RequestFilters(
-            q=filters.q,
-            status=filters.status or "",
-            service_type=filters.type,
-            priority=filters.priority or "",
-            channel=filters.channel or "",
-            assignee=filters.assignee,
-            customer=filters.customer,
-            sla_state=filters.sla_state or "",
-            queue=filters.queue or "",
-            received_from=filters.received_from,
-            received_to=filters.received_to,
-        ),
-    )
+def request_list(request: HttpRequest, filters: Query[RequestQuery]) -> Any:  # type: ignore[valid-type]
+    values = filters.dict(exclude={"ordering"})  # type: ignore[attr-defined]
+    found = selectors.request_list(actor=_actor(request), filters=values)
     return apply_ordering(
         found,
-        filters.ordering,
+        filters.ordering,  # type: ignore[attr-defined]
         selectors.REQUEST_ORDERING,
         "-received_at",
         nulls_last=frozenset({"due"}),

@@ -10,7 +10,6 @@ from guanxi.core.forms import (
     DateTimeInput,
     ModelForm,
     dictionary_choices,
-    team_members,
 )
 from guanxi.core.roles import Role
 from guanxi.service.models import (
@@ -22,7 +21,7 @@ from guanxi.service.models import (
     ServiceSettings,
     SlaPolicy,
 )
-from guanxi.service.selectors import QUEUES, RequestFilters
+from guanxi.service.selectors import assignable
 
 SR = ServiceRequest
 WEEKDAYS = [
@@ -34,57 +33,6 @@ WEEKDAYS = [
     (5, _("Saturday")),
     (6, _("Sunday")),
 ]
-
-
-def assignable(actor: User) -> Any:
-    """People the actor may give requests to (executives only read)."""
-    return team_members(actor).exclude(role=Role.EXECUTIVE)
-
-
-class RequestFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"})
-    )
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    service_type = forms.ChoiceField(label=_("Type"), required=False)
-    priority = forms.ChoiceField(label=_("Priority"), required=False)
-    sla_state = forms.ChoiceField(label=_("SLA"), required=False)
-    assignee = forms.ModelChoiceField(
-        label=_("Assigned to"),
-        required=False,
-        queryset=User.objects.none(),
-        empty_label=_("Anyone"),
-    )
-    received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput)
-    received_to = forms.DateField(label=_("Received by"), required=False, widget=DateInput)
-
-    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [  # type: ignore[attr-defined]
-            ("", _("All statuses")),
-            ("open", _("Open")),
-            *SR.Status.choices,
-        ]
-        self.fields["service_type"].choices = dictionary_choices("service_type", _("All types"))  # type: ignore[attr-defined]
-        self.fields["priority"].choices = [("", _("Any priority")), *Priority.choices]  # type: ignore[attr-defined]
-        self.fields["sla_state"].choices = [("", _("Any SLA state")), *SR.SlaState.choices]  # type: ignore[attr-defined]
-        self.fields["assignee"].queryset = assignable(actor)  # type: ignore[attr-defined]
-
-    def selector_filters(self, queue: str) -> RequestFilters:
-        data = self.cleaned_data if self.is_valid() else {}
-        status = data.get("status", "")
-        return RequestFilters(
-            q=data.get("q", ""),
-            status="" if status == "open" else status,
-            open_only=status == "open",
-            service_type=data.get("service_type", ""),
-            priority=data.get("priority", ""),
-            sla_state=data.get("sla_state", ""),
-            assignee=data["assignee"].pk if data.get("assignee") else None,
-            received_from=data.get("received_from"),
-            received_to=data.get("received_to"),
-            queue=queue if queue in QUEUES else "",
-        )
 
 
 class RequestForm(ModelForm):

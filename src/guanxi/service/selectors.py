@@ -1,38 +1,34 @@
 """Reads of the service desk, always scoped to the actor: queues, a request, the dashboard."""
 
-import operator
-from dataclasses import dataclass
-from datetime import date, datetime
-from functools import reduce
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import (
     Avg,
-    Case,
-    CharField,
     Count,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import colleagues
 from guanxi.core.dates import Period, months_of
 from guanxi.core.errors import field_error, require_perm
-from guanxi.core.roles import DataScope, data_scope
+from guanxi.core.filters import filtered
+from guanxi.core.roles import DataScope, Role, data_scope
 from guanxi.customers.models import Customer
 from guanxi.orders.models import Order
+from guanxi.service.filters import QUEUES, RequestFilterSet, queue_filter
 from guanxi.service.models import (
-    SLA_STATE_RULE,
     BusinessCalendar,
     Callback,
     ServiceRequest,
     SlaPolicy,
+    sla_state_expression,
 )
 
 SR = ServiceRequest
@@ -44,46 +40,6 @@ REQUEST_ORDERING = {
     "priority": "priority",
     "status": "status",
 }
-QUEUES = ("mine", "team", "unassigned", "breached", "at_risk", "waiting")
-
-
-def sla_state_expression(now: datetime) -> Case:
-    """The SLA state in SQL, by ``SLA_STATE_RULE`` (first match wins)."""
-    return Case(
-        *[When(condition.q(now), then=Value(state)) for state, condition in SLA_STATE_RULE],
-        default=Value(STATE.ON_TRACK),
-        output_field=CharField(),
-    )
-
-
-def sla_state_filter(state: str, now: datetime) -> Q:
-    """Requests in ``state``, as plain conditions on indexed columns (no CASE to compute): a
-    rule naming it holds and no earlier rule does."""
-    matches: list[Q] = []
-    earlier = Q()
-    for named, condition in SLA_STATE_RULE:
-        if named == state:
-            matches.append(earlier & condition.q(now))
-        earlier &= ~condition.q(now)
-    if state == STATE.ON_TRACK:
-        matches.append(earlier)
-    return reduce(operator.or_, matches) if matches else Q(pk__in=[])
-
-
-@dataclass
-class RequestFilters:
-    q: str = ""
-    status: str = ""
-    open_only: bool = False
-    service_type: str = ""
-    priority: str = ""
-    channel: str = ""
-    assignee: int | None = None
-    customer: int | None = None
-    sla_state: str = ""
-    queue: str = ""
-    received_from: date | None = None
-    received_to: date | None = None
 
 
 def visible_requests(actor: User) -> QuerySet[ServiceRequest]:
@@ -122,69 +78,35 @@ def request_for_update(*, actor: User, pk: int) -> ServiceRequest:
     return found
 
 
-def request_list(*, actor: User, filters: RequestFilters | None = None) -> QuerySet[ServiceRequest]:
-    f = filters or RequestFilters()
-    now = timezone.now()
+def request_filters(*, actor: User, data: Mapping[str, Any] | None = None) -> RequestFilterSet:
+    """The request list's FilterSet for ``actor``, over the requests they may see, each with
+    its SLA state; its assignees are the people the actor may give requests to."""
     found = visible_requests(actor).select_related("customer", "assignee", "contact")
-    found = found.annotate(sla=sla_state_expression(now))
-    if f.q:
-        text = f.q.strip()
-        found = found.filter(
-            Q(number__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(customer__name__icontains=text)
-            | Q(requester_name__icontains=text)
-            | Q(requester_phone__contains=text)
-        )
-    if f.status:
-        found = found.filter(status=f.status)
-    elif f.open_only:
-        found = found.filter(status__in=SR.OPEN)
-    for field in ("service_type", "priority", "channel"):
-        if getattr(f, field):
-            found = found.filter(**{field: getattr(f, field)})
-    if f.assignee is not None:
-        found = found.filter(assignee_id=f.assignee)
-    if f.customer is not None:
-        found = found.filter(customer_id=f.customer)
-    if f.sla_state:
-        found = found.filter(sla_state_filter(f.sla_state, now))
-    if f.received_from:
-        found = found.filter(received_at__gte=Period(f.received_from, f.received_from).start_at)
-    if f.received_to:
-        found = found.filter(received_at__lt=Period(f.received_to, f.received_to).end_at)
-    if f.queue:
-        found = found.filter(_queue_filter(actor, f.queue, now))
-    return found
+    found = found.annotate(sla=sla_state_expression(timezone.now()))
+    filterset = RequestFilterSet(data, actor=actor, queryset=found)
+    filterset.filters["assignee"].queryset = assignable(actor)
+    return filterset
 
 
-def _queue_filter(actor: User, queue: str, now: datetime) -> Q:
-    open_ = Q(status__in=SR.OPEN)
-    if queue == "mine":
-        return open_ & Q(assignee=actor)
-    if queue == "team":
-        return open_ & Q(team_id=actor.team_id or 0)
-    if queue == "unassigned":
-        return Q(status=SR.Status.CREATED)
-    if queue == "breached":
-        return open_ & sla_state_filter(STATE.BREACHED, now)
-    if queue == "at_risk":
-        return sla_state_filter(STATE.AT_RISK, now)
-    if queue == "waiting":
-        return open_ & Q(paused_at__isnull=False)
-    return Q()
+def request_list(
+    *, actor: User, filters: Mapping[str, Any] | None = None
+) -> QuerySet[ServiceRequest]:
+    """The requests ``actor`` may see that match ``filters``; a bad value is refused by name."""
+    return filtered(request_filters(actor=actor, data=filters))
+
+
+def assignable(actor: User) -> QuerySet[User]:
+    """People the actor may give requests to (within their scope; executives only read)."""
+    return colleagues(actor).exclude(role=Role.EXECUTIVE)
 
 
 def queue_counts(*, actor: User) -> dict[str, int]:
     """How many requests are in each queue, in one query."""
-    now = timezone.now()
     # Every queue holds open requests only: count among those (an index range, not a scan).
     return (
         visible_requests(actor)
         .filter(status__in=SR.OPEN)
-        .aggregate(
-            **{queue: Count("pk", filter=_queue_filter(actor, queue, now)) for queue in QUEUES}
-        )
+        .aggregate(**{queue: Count("pk", filter=queue_filter(actor, queue)) for queue in QUEUES})
     )
 
 
@@ -226,7 +148,7 @@ def attachment_get(*, actor: User, pk: int) -> Any:
 
 
 def customer_requests(*, actor: User, customer: Customer) -> QuerySet[ServiceRequest]:
-    return request_list(actor=actor, filters=RequestFilters(customer=customer.pk))
+    return request_list(actor=actor, filters={"customer": customer.pk})
 
 
 # --- Callbacks ------------------------------------------------------------------------------

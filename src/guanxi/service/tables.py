@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.selectors import DictionaryLookup
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.service.models import Callback, ServiceRequest
 
 STATUS_BADGES = {

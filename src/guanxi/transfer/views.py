@@ -1,9 +1,11 @@
 """Import and export pages."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from guanxi.transfer import selectors, services
@@ -70,5 +72,12 @@ def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
         messages.error(request, _("Nothing can be exported under that name."))
         return redirect("home")
     services.check_export(request.user, chosen)
-    header, rows = chosen.export(request.user, request.GET)
+    try:
+        header, rows = chosen.export(request.user, request.GET)
+    except ValidationError as error:
+        # A filter with a bad value (edited by hand): back to the list, saying which.
+        messages.error(request, " ".join(error.messages))
+        back = request.headers.get("referer", "")
+        safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+        return redirect(back if safe else "home")
     return download(kind, header, rows, request.GET.get("format", "csv"))

@@ -22,9 +22,7 @@ from guanxi.web.utils import AuthedRequest, require
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     teammates = (
-        account_selectors.user_list(actor=user, team_id=user.team_id, is_active=True)
-        if user.team_id
-        else []
+        account_selectors.colleagues(user).filter(team_id=user.team_id) if user.team_id else []
     )
     context = {"scope": data_scope(user), "teammates": teammates}
     if user.has_perm("service.change_servicerequest"):

@@ -23,9 +23,9 @@ from guanxi.analytics.models import AnalyticsSettings, ChurnWarning, RetentionMe
 from guanxi.analytics.selectors import visible_churn_warnings
 from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.dates import months_before
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.notifications import in_language_of, notify
-from guanxi.core.selectors import DictionaryLookup
 from guanxi.customers.models import Customer
 from guanxi.customers.services.customers import customer_status_set, customers_status_bulk_set
 from guanxi.orders.models import Order

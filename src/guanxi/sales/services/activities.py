@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
-from guanxi.accounts.selectors import user_list
+from guanxi.accounts.selectors import visible_users
 from guanxi.core import validators
 from guanxi.core.audit import audit_create, audit_delete, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
@@ -90,7 +90,7 @@ def _check_assignee(actor: User, assignee: User) -> None:
         raise field_error("assignee", _("%(name)s is inactive.") % {"name": assignee})
     if (
         not actor.has_perm("sales.assign_opportunity")
-        or not user_list(actor=actor).filter(pk=assignee.pk).exists()
+        or not visible_users(actor).filter(pk=assignee.pk).exists()
     ):
         raise field_error("assignee", _("You cannot give tasks to %(name)s.") % {"name": assignee})
 

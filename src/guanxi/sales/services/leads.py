@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Team, User
 from guanxi.core.audit import audit_create, audit_update, snapshot
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.notifications import in_language_of, notify
 from guanxi.core.ratelimit import RateLimited, within_limit
 from guanxi.core.roles import Role
-from guanxi.core.selectors import DictionaryLookup
 from guanxi.sales.models import AssignmentRule, AssignmentTarget, LeadForm, Opportunity
 
 # A visitor (by IP address) may send this many leads per form in RATE_WINDOW seconds.

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Team, User
-from guanxi.accounts.selectors import user_list
+from guanxi.accounts.selectors import visible_users
 from guanxi.catalog.services import to_decimal
 from guanxi.core import validators
 from guanxi.core.audit import audit_create, audit_update, snapshot
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.errors import field_error, require_perm, require_write
-from guanxi.core.selectors import DictionaryLookup
 from guanxi.core.sequences import next_numbers
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.selectors import customer_for_update
@@ -128,7 +128,7 @@ def _check_assignee(actor: User, assignee: User) -> None:
         raise field_error(
             "assignee", _("%(name)s's role does not work on opportunities.") % {"name": assignee}
         )
-    if not user_list(actor=actor).filter(pk=assignee.pk).exists():
+    if not visible_users(actor).filter(pk=assignee.pk).exists():
         raise field_error(
             "assignee",
             _("You cannot assign opportunities to %(name)s: they are outside your team.")

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from icalendar import Alarm, Calendar, Event
 
+from guanxi.accounts.selectors import colleagues
 from guanxi.core.models import Notification
 from guanxi.core.notifications import mark_read
 from guanxi.customers.selectors import customer_get
 from guanxi.sales import selectors, services
-from guanxi.sales.forms import ActivityForm, team_members
+from guanxi.sales.forms import ActivityForm
 from guanxi.web.utils import AuthedRequest, require, run_service
 
 
@@ -37,7 +38,7 @@ def activity_calendar(request: AuthedRequest) -> HttpResponse:
         first = date(year, month, 1)
     except ValueError:
         raise Http404(_("No such month.")) from None
-    members = team_members(request.user)
+    members = colleagues(request.user)
     assignee = request.GET.get("assignee", "")
     chosen = int(assignee) if assignee.isdigit() and members.filter(pk=assignee).exists() else None
     activities = selectors.month_activities(

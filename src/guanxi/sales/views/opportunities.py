@@ -13,21 +13,21 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from guanxi.core.dates import PERIOD_CHOICES, named_period
-from guanxi.core.selectors import DictionaryLookup, audit_for_record
+from guanxi.core.dictionary import DictionaryLookup
+from guanxi.core.selectors import audit_for_record
 from guanxi.customers.selectors import customer_by_code
 from guanxi.customers.services.customers import DuplicateCustomer
 from guanxi.sales import selectors, services
+from guanxi.sales.filters import BoardFilterSet
 from guanxi.sales.forms import (
     AssignForm,
     FailForm,
-    OpportunityFilterForm,
     OpportunityForm,
     PlanResultForm,
     PlanStepForm,
     SucceedForm,
 )
 from guanxi.sales.models import Opportunity, PipelineStage
-from guanxi.sales.selectors import ActivityFilters
 from guanxi.sales.tables import OpportunityTable
 from guanxi.web.pagination import CappedPaginator
 from guanxi.web.utils import AuthedRequest, require, run_service
@@ -37,8 +37,8 @@ PAGE_SIZE = 25
 
 @require("sales.view_opportunity")
 def opportunity_list(request: AuthedRequest) -> HttpResponse:
-    filters = OpportunityFilterForm(request.GET or None, actor=request.user)
-    found = selectors.opportunity_list(actor=request.user, filters=filters.selector_filters())
+    filterset = selectors.opportunity_filters(actor=request.user, data=request.GET)
+    filters, found = filterset.form, filterset.qs
     table = OpportunityTable(found.order_by("-created_at", "-id"))
     RequestConfig(
         request, paginate={"per_page": PAGE_SIZE, "paginator_class": CappedPaginator}
@@ -52,9 +52,11 @@ def opportunity_list(request: AuthedRequest) -> HttpResponse:
 
 @require("sales.view_opportunity")
 def opportunity_board(request: AuthedRequest) -> HttpResponse:
-    filters = OpportunityFilterForm(request.GET or None, actor=request.user)
-    del filters.fields["status"], filters.fields["stage"]
-    columns = selectors.board(actor=request.user, filters=filters.selector_filters())
+    filterset = selectors.opportunity_filters(
+        actor=request.user, data=request.GET, filterset=BoardFilterSet
+    )
+    filters = filterset.form
+    columns = selectors.board(actor=request.user, opportunities=filterset.qs)
     context = {"filters": filters, "columns": columns, "today": timezone.localdate()}
     return render(request, "sales/board.html", context)
 
@@ -102,9 +104,9 @@ def opportunity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         "fail_form": FailForm(),
         "activities": (
-            selectors.activity_list(
-                actor=request.user, filters=ActivityFilters(opportunity=opportunity.pk)
-            )[:50]
+            selectors.activity_list(actor=request.user, filters={"opportunity": opportunity.pk})[
+                :50
+            ]
             if request.user.has_perm("sales.view_activity")
             else []
         ),

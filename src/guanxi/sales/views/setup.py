@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from guanxi.accounts.models import Team
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.ratelimit import client_address
 from guanxi.core.roles import Role
-from guanxi.core.selectors import DictionaryLookup
 from guanxi.sales import services
 from guanxi.sales.forms import AssignmentRuleForm, LeadFormForm, PublicLeadForm, StageForm
 from guanxi.sales.models import AssignmentRule, LeadForm, PipelineStage

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Team, User
-from guanxi.accounts.selectors import user_list
+from guanxi.accounts.selectors import visible_users
 from guanxi.core import validators
 from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
@@ -92,7 +92,7 @@ def _check_assignee(actor: User | None, assignee: User) -> None:
         return
     if not actor.has_perm("service.assign_servicerequest"):
         raise PermissionDenied(_("You may take requests yourself but not give them to others."))
-    if not user_list(actor=actor).filter(pk=assignee.pk).exists():
+    if not visible_users(actor).filter(pk=assignee.pk).exists():
         raise field_error(
             "assignee",
             _("You cannot assign requests to %(name)s: they are outside your team.")

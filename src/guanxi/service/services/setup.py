@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import Team, User
 from guanxi.core import validators
 from guanxi.core.audit import audit_delete, audit_note, audit_saved, audit_update, snapshot
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.ratelimit import RateLimited, within_limit
-from guanxi.core.selectors import DictionaryLookup
 from guanxi.core.validation import clean_values
 from guanxi.customers.models import Contact, Customer
 from guanxi.service.calendar import parse_clock

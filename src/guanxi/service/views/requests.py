@@ -12,14 +12,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from guanxi.core.dates import PERIOD_CHOICES, named_period
-from guanxi.core.selectors import DictionaryLookup, audit_for_record
-from guanxi.customers.selectors import CustomerFilters, customer_get, customer_list
+from guanxi.core.dictionary import DictionaryLookup
+from guanxi.core.selectors import audit_for_record
+from guanxi.customers.selectors import customer_get, customer_list
 from guanxi.service import selectors, services
+from guanxi.service.filters import QUEUE_LABELS
 from guanxi.service.forms import (
     ArchiveForm,
     AssignForm,
@@ -27,7 +29,6 @@ from guanxi.service.forms import (
     CommentForm,
     FeedbackForm,
     HandleForm,
-    RequestFilterForm,
     RequestForm,
 )
 from guanxi.service.models import ServiceRequest
@@ -37,13 +38,16 @@ from guanxi.web.pagination import CappedPaginator
 from guanxi.web.utils import AuthedRequest, require, run_service
 
 PAGE_SIZE = 25
+QUEUE_ICONS = {
+    "mine": "person-check",
+    "team": "people",
+    "unassigned": "inbox",
+    "at_risk": "hourglass-split",
+    "breached": "exclamation-octagon",
+    "waiting": "pause-circle",
+}
 QUEUE_TABS = [
-    ("mine", "person-check", gettext_lazy("My requests")),
-    ("team", "people", gettext_lazy("Team queue")),
-    ("unassigned", "inbox", pgettext_lazy("service queue", "Unassigned")),
-    ("at_risk", "hourglass-split", gettext_lazy("At risk")),
-    ("breached", "exclamation-octagon", gettext_lazy("Breached")),
-    ("waiting", "pause-circle", gettext_lazy("Waiting on customer")),
+    *[(key, icon, QUEUE_LABELS[key]) for key, icon in QUEUE_ICONS.items()],
     ("", "list-ul", gettext_lazy("All")),
 ]
 
@@ -51,11 +55,14 @@ QUEUE_TABS = [
 @require("service.view_servicerequest")
 def request_list(request: AuthedRequest) -> HttpResponse:
     """The queues: mine and the team's sorted by SLA due time; at risk, breached, all."""
-    queue = request.GET.get(
+    data = request.GET.copy()
+    # The desk starts on its own work; the "All" tab asks for no queue.
+    data.setdefault(
         "queue", "mine" if request.user.has_perm("service.change_servicerequest") else ""
     )
-    filters = RequestFilterForm(request.GET or None, actor=request.user)
-    found = selectors.request_list(actor=request.user, filters=filters.selector_filters(queue))
+    queue = data["queue"]
+    filterset = selectors.request_filters(actor=request.user, data=data)
+    filters, found = filterset.form, filterset.qs
     # A queue is worked in order of SLA due time; requests without a running clock come last.
     ordering = (F("next_due_at").asc(nulls_last=True), "id") if queue else ("-received_at", "-id")
     table = RequestTable(found.order_by(*ordering))
@@ -481,11 +488,7 @@ def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
 def customer_search(request: AuthedRequest) -> HttpResponse:
     """The form's customer picker: customers matching a name, initials or a phone number."""
     text = request.GET.get("q", "").strip()
-    found = (
-        customer_list(actor=request.user, filters=CustomerFilters(q=text))[:8]
-        if len(text) >= 2
-        else []
-    )
+    found = customer_list(actor=request.user, filters={"q": text})[:8] if len(text) >= 2 else []
     return render(request, "service/_customer_choices.html", {"customers": found, "q": text})
 
 

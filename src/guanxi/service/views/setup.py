@@ -10,8 +10,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.ratelimit import client_address
-from guanxi.core.selectors import DictionaryLookup
 from guanxi.service import selectors, services
 from guanxi.service.forms import (
     CalendarDayForm,

@@ -9,25 +9,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
-from guanxi.core.selectors import DictionaryLookup
 from guanxi.transfer.engine import Importer
 from guanxi.transfer.kinds import catalog, contacts, customers, orders
 
 Exporter = Callable[..., tuple[list[str], Iterator[list[Any]]]]
-# Turns a list page's query string into the filters its exporter takes (same rows as the page).
-FilterParser = Callable[[User, QueryDict], Any]
-
-
-def customer_filters(actor: User, query: QueryDict) -> Any:
-    from guanxi.customers.forms import CustomerFilterForm
-
-    return CustomerFilterForm(query, actor=actor, lookup=DictionaryLookup()).selector_filters()
-
-
-def order_filters(actor: User, query: QueryDict) -> Any:
-    from guanxi.orders.forms import OrderFilterForm
-
-    return OrderFilterForm(query).selector_filters()
 
 
 @dataclass(frozen=True)
@@ -37,12 +22,14 @@ class Kind:
     importer: type[Importer]
     exporter: Exporter
     view_permission: str
-    filters: FilterParser | None = None
+    # The exporter takes the list page's query string, which the list's FilterSet reads: an
+    # export holds the rows the page shows.
+    filtered: bool = False
 
     def export(self, actor: User, query: QueryDict) -> tuple[list[str], Iterator[list[Any]]]:
-        if self.filters is None:
-            return self.exporter(actor)
-        return self.exporter(actor, self.filters(actor, query))
+        if self.filtered:
+            return self.exporter(actor, query)
+        return self.exporter(actor)
 
 
 KINDS = {
@@ -54,7 +41,7 @@ KINDS = {
             customers.CustomerImporter,
             customers.export_rows,
             "customers.view_customer",
-            customer_filters,
+            filtered=True,
         ),
         Kind(
             "contacts",
@@ -83,7 +70,7 @@ KINDS = {
             orders.OrderImporter,
             orders.export_rows,
             "orders.view_order",
-            order_filters,
+            filtered=True,
         ),
     ]
 }

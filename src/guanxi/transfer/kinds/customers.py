@@ -1,7 +1,7 @@
 """Customers in and out of spreadsheets. The bulk path: a few queries per 2,000 rows."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
+from guanxi.core.dictionary import DictionaryLookup, dictionary_in_use
 from guanxi.core.fields import dictionary_fields
-from guanxi.core.selectors import DictionaryLookup, dictionary_in_use
 from guanxi.core.validation import clean_values
 from guanxi.core.validators import parse_date
 from guanxi.customers.models import Customer
-from guanxi.customers.selectors import CustomerFilters, customer_list
+from guanxi.customers.selectors import customer_list
 from guanxi.customers.services.bulk import (
     CustomerChange,
     NewCustomer,
@@ -286,7 +286,7 @@ class CustomerImporter(Importer):
 
 
 def export_rows(
-    actor: User, filters: CustomerFilters | None = None
+    actor: User, filters: Mapping[str, Any] | None = None
 ) -> tuple[list[str], Iterator[list[Any]]]:
     """Header and rows of every customer ``actor`` may see that matches ``filters``."""
     lookup = DictionaryLookup()

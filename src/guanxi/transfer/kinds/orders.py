@@ -1,6 +1,6 @@
 """Order history in and out of spreadsheets: (customer code, date, amount[, product, quantity])."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,7 +17,7 @@ from guanxi.customers.models import Customer
 from guanxi.customers.search import search_fields
 from guanxi.customers.selectors import visible_customers
 from guanxi.orders.models import Order, OrderLine
-from guanxi.orders.selectors import OrderFilters, order_list
+from guanxi.orders.selectors import order_list
 from guanxi.orders.services import new_order_numbers
 from guanxi.transfer.columns import Column
 from guanxi.transfer.engine import Importer, ParsedRow
@@ -223,12 +223,14 @@ class OrderImporter(Importer):
 
 
 def export_rows(
-    actor: User, filters: OrderFilters | None = None
+    actor: User, filters: Mapping[str, Any] | None = None
 ) -> tuple[list[str], Iterator[list[Any]]]:
     header = [str(c.label) for c in COLUMNS[:7]] + [str(COLUMNS[7].label), str(COLUMNS[8].label)]
 
+    # Made here, not in the generator: a bad filter is refused before the download starts.
+    orders = order_list(actor=actor, filters=filters).prefetch_related("lines__product")
+
     def rows() -> Iterator[list[Any]]:
-        orders = order_list(actor=actor, filters=filters).prefetch_related("lines__product")
         for order in orders.order_by("pk").iterator(chunk_size=2000):
             lines = list(order.lines.all())
             first = lines[0] if len(lines) == 1 else None
