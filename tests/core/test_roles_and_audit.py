@@ -70,3 +70,30 @@ def test_audit_never_stores_secrets(people: People) -> None:
     assert "password" not in entry.changes
     assert entry.changes["username"] == [None, "rep_east"]
     assert AuditEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_every_role_permission_exists() -> None:
+    """The code table names real permissions (a typo would silently grant nothing)."""
+    from django.contrib.auth.models import Permission
+
+    from guanxi.accounts.permissions import ROLE_PERMISSIONS
+
+    known = {
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.values_list("content_type__app_label", "codename")
+    }
+    for role, permissions in ROLE_PERMISSIONS.items():
+        assert permissions - known == set(), role
+
+
+@pytest.mark.django_db
+def test_a_permission_granted_to_one_person_counts(people: People) -> None:
+    from django.contrib.auth.models import Permission
+
+    rep = people.rep_east
+    assert not rep.has_perm("customers.merge_customer")
+    rep.user_permissions.add(Permission.objects.get(codename="merge_customer"))
+    rep = type(rep).objects.get(pk=rep.pk)  # a fresh permission cache
+    assert rep.has_perm("customers.merge_customer")
+    assert not rep.has_perm("customers.reassign_customer")

@@ -1,28 +1,4 @@
-"""Helpers for data migrations that give the seeded roles the permissions of new modules."""
-
-from django.contrib.auth.management import create_permissions
-
-
-def grant_role_permissions(apps, role_permissions: dict[str, list[str]], app_labels: list[str]):
-    """Add each role's ``app.codename`` permissions; administrators get all of ``app_labels``."""
-    # Permissions are normally created after all migrations; these are needed now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    administrator, _ = Group.objects.get_or_create(name="administrator")
-    administrator.permissions.add(
-        *Permission.objects.filter(content_type__app_label__in=app_labels)
-    )
-    for role, names in role_permissions.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        for name in names:
-            app_label, codename = name.split(".")
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            )
+"""Helpers for data migrations."""
 
 
 def seed_dictionary_category(

@@ -1,8 +1,8 @@
-"""The churn-reason dictionary and what each role may do in analytics."""
+"""The churn-reason dictionary."""
 
 from django.db import migrations
 
-from guanxi.core.migration_helpers import grant_role_permissions, seed_dictionary_category
+from guanxi.core.migration_helpers import seed_dictionary_category
 
 CHURN_REASONS = [
     ("price", "Price", "价格原因"),
@@ -14,19 +14,6 @@ CHURN_REASONS = [
     ("contact_lost", "Contact person left", "联系人离职"),
     ("other", "Other", "其他"),
 ]
-READ = [
-    "analytics.view_reports",
-    "analytics.view_customerscore",
-    "analytics.view_churnwarning",
-    "analytics.view_retentionmeasure",
-    "analytics.view_improvementplan",
-]
-ROLE_PERMISSIONS = {
-    "sales_supervisor": [*READ, "analytics.manage_churn", "analytics.manage_improvementplan"],
-    "account_manager": [*READ, "analytics.manage_churn"],
-    "service_staff": [*READ, "analytics.manage_improvementplan"],
-    "executive": READ,
-}
 
 
 def seed_churn_reasons(apps, schema_editor):
@@ -38,7 +25,6 @@ def seed_churn_reasons(apps, schema_editor):
 
 def seed(apps, schema_editor):
     seed_churn_reasons(apps, schema_editor)
-    grant_role_permissions(apps, ROLE_PERMISSIONS, ["analytics"])
 
 
 def unseed(apps, schema_editor):

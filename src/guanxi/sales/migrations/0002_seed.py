@@ -1,8 +1,8 @@
-"""The default pipeline, the lost-reason dictionary and what each role may do in sales."""
+"""The default pipeline and the lost-reason dictionary."""
 
 from django.db import migrations
 
-from guanxi.core.migration_helpers import grant_role_permissions, seed_dictionary_category
+from guanxi.core.migration_helpers import seed_dictionary_category
 
 # (code, English, Chinese, default probability %)
 STAGES = [
@@ -20,39 +20,6 @@ LOST_REASONS = [
     ("timing", "Not the right time", "时机不成熟"),
     ("other", "Other", "其他"),
 ]
-VIEW = [
-    "sales.view_opportunity",
-    "sales.view_developmentplanstep",
-    "sales.view_activity",
-    "sales.view_pipelinestage",
-]
-SELL = [
-    "sales.add_opportunity",
-    "sales.change_opportunity",
-    "sales.add_developmentplanstep",
-    "sales.change_developmentplanstep",
-    "sales.add_activity",
-    "sales.change_activity",
-    "sales.delete_activity",
-]
-SUPERVISE = [
-    "sales.assign_opportunity",
-    "sales.manage_pipeline",
-    "sales.view_leadform",
-    "sales.view_assignmentrule",
-]
-ROLE_PERMISSIONS = {
-    "sales_supervisor": [*VIEW, *SELL, *SUPERVISE],
-    "account_manager": [*VIEW, *SELL],
-    # Service staff keep their own to-dos and calls; they do not work the pipeline.
-    "service_staff": [
-        "sales.view_activity",
-        "sales.add_activity",
-        "sales.change_activity",
-        "sales.delete_activity",
-    ],
-    "executive": VIEW,
-}
 
 
 def seed_pipeline(apps, schema_editor):
@@ -73,7 +40,6 @@ def seed_pipeline(apps, schema_editor):
 
 def seed(apps, schema_editor):
     seed_pipeline(apps, schema_editor)
-    grant_role_permissions(apps, ROLE_PERMISSIONS, ["sales"])
 
 
 def unseed(apps, schema_editor):

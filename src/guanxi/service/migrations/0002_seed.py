@@ -1,10 +1,8 @@
-"""Default business calendars (with China's public holidays), SLA policies and role permissions."""
+"""Default business calendars (with China's public holidays) and SLA policies."""
 
 from datetime import date, timedelta
 
 from django.db import migrations
-
-from guanxi.core.migration_helpers import grant_role_permissions
 
 
 def _days(start, end):
@@ -54,24 +52,6 @@ POLICIES = [
     (40, "咨询 Inquiry", "inquiry", "", 2 * 60, 8 * 60, WORKING),
     (100, "标准 Standard", "", "", 4 * 60, 16 * 60, WORKING),
 ]
-VIEW = [
-    "service.view_servicerequest",
-    "service.view_callback",
-    "service.view_slapolicy",
-    "service.view_businesscalendar",
-]
-WORK = ["service.add_servicerequest", "service.change_servicerequest"]
-DESK = [
-    "service.assign_servicerequest",
-    "service.archive_servicerequest",
-    "service.change_callback",
-]
-ROLE_PERMISSIONS = {
-    "service_staff": [*VIEW, *WORK, *DESK],
-    "sales_supervisor": [*VIEW, *WORK, *DESK],
-    "account_manager": [*VIEW, *WORK],
-    "executive": VIEW,
-}
 
 
 def seed_service(apps, schema_editor):
@@ -131,7 +111,6 @@ def seed_service(apps, schema_editor):
 
 def seed(apps, schema_editor):
     seed_service(apps, schema_editor)
-    grant_role_permissions(apps, ROLE_PERMISSIONS, ["service"])
 
 
 def unseed(apps, schema_editor):
