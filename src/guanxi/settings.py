@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "guanxi.service",
     "guanxi.analytics",
     "guanxi.transfer",
+    "guanxi.administration",
     "guanxi.web",
 ]
 

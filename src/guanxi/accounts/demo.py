@@ -1,15 +1,11 @@
 """Demo teams and users: sales teams with supervisors and reps, service staff, executives."""
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.hashers import make_password
 
 from guanxi.accounts.models import Team, User
 from guanxi.core.roles import Role
+from guanxi.demo.context import DemoContext
 from guanxi.demo.names import mobile, person_name, username_for
-
-if TYPE_CHECKING:
-    from guanxi.demo.generate import DemoContext
 
 SALES_TEAMS = ["华东销售部", "华南销售部", "华北销售部"]
 SERVICE_TEAM = "客户服务部"
@@ -17,7 +13,7 @@ SERVICE_TEAM = "客户服务部"
 CUSTOMERS_PER_REP = 100
 
 
-def generate_people(context: "DemoContext") -> None:
+def generate_people(context: DemoContext) -> None:
     rng = context.rng
     # Hash once: every demo user shares the demo password, and hashing is slow on purpose.
     password_hash = make_password(context.password)

@@ -25,6 +25,7 @@ from guanxi.analytics.models import (
 )
 from guanxi.analytics.profile import score_data
 from guanxi.analytics.reports import REPORTS, run_report
+from guanxi.analytics.tasks import refresh_analytics_now
 from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination
 from guanxi.core.errors import field_error, require_perm
@@ -384,7 +385,6 @@ def settings_update(request: HttpRequest, payload: SettingsPatch) -> AnalyticsSe
     summary="Start the nightly analytics now (in the job worker)",
 )
 def refresh(request: HttpRequest) -> Status:
-    from guanxi.analytics.tasks import refresh_analytics_now
 
     require_perm(_actor(request), "analytics.refresh_analytics")
     refresh_analytics_now()

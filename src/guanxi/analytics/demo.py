@@ -5,7 +5,6 @@ warnings from the churn scan), then lets the account managers act through the se
 """
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -19,10 +18,8 @@ from guanxi.analytics.services import (
 )
 from guanxi.analytics.services.churn import CHURN_REASON
 from guanxi.core.dictionary import DictionaryLookup
+from guanxi.demo.context import DemoContext
 from guanxi.orders.services import LineInput, order_create
-
-if TYPE_CHECKING:
-    from guanxi.demo.generate import DemoContext
 
 MEASURES = [
     "电话回访，了解近期采购计划",
@@ -33,7 +30,7 @@ MEASURES = [
 ]
 
 
-def generate_analytics(context: "DemoContext") -> None:
+def generate_analytics(context: DemoContext) -> None:
     if ChurnWarning.objects.exists() or context.customers == 0:
         return
     rng = context.rng

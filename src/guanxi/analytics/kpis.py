@@ -23,6 +23,8 @@ from guanxi.core.dates import Period, last_months, months_of, named_period
 from guanxi.core.roles import DataScope, data_scope
 from guanxi.customers.models import Interaction
 from guanxi.customers.selectors import visible_customers
+from guanxi.sales.selectors import funnel
+from guanxi.service.selectors import dashboard
 
 # Named periods are recomputed when older than this; past months are kept.
 FRESH_FOR = dt.timedelta(hours=1)
@@ -188,8 +190,6 @@ def compute_kpis(*, actor: User, period: Period) -> dict[str, Any]:
         else None,
     }
     if actor.has_perm("service.view_servicerequest"):
-        from guanxi.service.selectors import dashboard
-
         desk = dashboard(actor=actor, period=period)
         minutes = desk["avg_first_response_minutes"]
         values.update(
@@ -204,8 +204,6 @@ def compute_kpis(*, actor: User, period: Period) -> dict[str, Any]:
             rated=desk["rated"],
         )
     if actor.has_perm("sales.view_opportunity"):
-        from guanxi.sales.selectors import funnel
-
         sales = funnel(actor=actor, period=period)
         values.update(
             lead_conversion=sales["lead_conversion_rate"],

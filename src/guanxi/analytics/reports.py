@@ -31,6 +31,8 @@ from guanxi.core.errors import require_perm
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import visible_customers
 from guanxi.orders.models import Order
+from guanxi.orders.selectors import order_list
+from guanxi.service.selectors import visible_requests
 
 CENT = Decimal("0.01")
 
@@ -104,7 +106,6 @@ def contribution(actor: User, f: ReportFilters) -> ReportResult:
     Orders are grouped by customer id alone (one pass); the names, regions and managers are
     read for the rows shown or exported only.
     """
-    from guanxi.orders.selectors import order_list
 
     orders = order_list(actor=actor).filter(
         f.customer_q("customer__"),
@@ -311,7 +312,6 @@ def composition(actor: User, f: ReportFilters) -> ReportResult:
 
 def service(actor: User, f: ReportFilters) -> ReportResult:
     """Requests received in the period by month and type, with complaints and satisfaction."""
-    from guanxi.service.selectors import visible_requests
 
     requests = visible_requests(actor).filter(
         f.customer_q("customer__"),

@@ -21,8 +21,10 @@ from guanxi.analytics.kpis import kpi_dashboard
 from guanxi.analytics.models import AnalyticsSettings, ChurnWarning, ImprovementPlan
 from guanxi.analytics.reports import REPORTS, run_report
 from guanxi.analytics.risk import describe
+from guanxi.analytics.tasks import refresh_analytics_now
 from guanxi.core.dates import PERIOD_CHOICES
 from guanxi.core.dictionary import DictionaryLookup
+from guanxi.customers.selectors import customer_get
 from guanxi.transfer.writers import download
 from guanxi.web.utils import AuthedRequest, require, run_service
 
@@ -273,7 +275,6 @@ def analytics_settings(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @require("analytics.refresh_analytics")
 def refresh_now(request: AuthedRequest) -> HttpResponse:
-    from guanxi.analytics.tasks import refresh_analytics_now
 
     refresh_analytics_now()
     messages.success(
@@ -286,7 +287,6 @@ def refresh_now(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @require("analytics.view_customerscore")
 def customer_rescore(request: AuthedRequest, pk: int) -> HttpResponse:
-    from guanxi.customers.selectors import customer_get
 
     customer = customer_get(actor=request.user, pk=pk)
     if services.rescore_customer(customer) is None:

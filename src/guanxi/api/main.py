@@ -5,11 +5,11 @@ from ninja import NinjaAPI
 from guanxi import __version__
 from guanxi.accounts.api import auth_router
 from guanxi.accounts.api import router as accounts_router
+from guanxi.administration.api import router as administration_router
 from guanxi.analytics.api import router as analytics_router
 from guanxi.api.auth import DEFAULT_AUTH
 from guanxi.api.errors import register_handlers
 from guanxi.catalog.api import router as catalog_router
-from guanxi.core.api import router as core_router
 from guanxi.customers.api import router as customers_router
 from guanxi.orders.api import router as orders_router
 from guanxi.sales.api import router as sales_router
@@ -30,7 +30,7 @@ api = NinjaAPI(
 register_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/", accounts_router)
-api.add_router("/", core_router)
+api.add_router("/", administration_router)
 api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
 api.add_router("/", orders_router)

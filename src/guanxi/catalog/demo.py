@@ -1,13 +1,10 @@
 """Demo products, two warehouses and stock at bin locations."""
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from guanxi.catalog.models import Product, StockItem, Warehouse
 from guanxi.core.sequences import bump_to
-
-if TYPE_CHECKING:
-    from guanxi.demo.generate import DemoContext
+from guanxi.demo.context import DemoContext
 
 # (name, model, unit, price)
 PRODUCTS = [
@@ -35,7 +32,7 @@ PRODUCTS = [
 WAREHOUSES = [("SH01", "上海仓", "上海市嘉定区"), ("GZ01", "广州仓", "广州市黄埔区")]
 
 
-def generate_catalog(context: "DemoContext") -> None:
+def generate_catalog(context: DemoContext) -> None:
     if Product.objects.exists():
         context.made["products"] = list(Product.objects.order_by("pk"))
         return

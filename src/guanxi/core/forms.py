@@ -7,7 +7,6 @@ from django.utils.functional import Promise
 
 from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.fields import DictionaryField
-from guanxi.core.models import DictItem
 
 
 class ModelForm(forms.ModelForm):
@@ -78,9 +77,3 @@ class DateTimeInput(forms.DateTimeInput):
 
 def dictionary_choices(category: str, empty: str | Promise) -> list[tuple[str, Any]]:
     return [("", empty), *DictionaryLookup().choices(category)]
-
-
-class DictItemForm(forms.ModelForm):
-    class Meta:
-        model = DictItem
-        fields = ["code", "label_zh", "label_en", "order", "active"]

@@ -5,16 +5,25 @@ filters through :func:`scope_queryset`.
 """
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from guanxi.accounts.models import User
-
 M = TypeVar("M", bound=models.Model)
+
+
+class Person(Protocol):
+    """What the scope rules read of a user (``accounts.User`` is one; core knows no app)."""
+
+    pk: Any
+    role: str
+    team_id: int | None
+    is_active: bool
+
+    @property
+    def is_authenticated(self) -> bool: ...
 
 
 class Role(models.TextChoices):
@@ -46,13 +55,13 @@ READ_ONLY_ROLES = frozenset({Role.EXECUTIVE})
 CUSTOMER_SCOPES: dict[str, DataScope] = {Role.SERVICE_STAFF: DataScope.ALL}
 
 
-def data_scope(user: "User | Any") -> DataScope:
+def data_scope(user: Person | Any) -> DataScope:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return DataScope.OWN
     return ROLE_SCOPES.get(user.role, DataScope.OWN)
 
 
-def customer_scope(user: "User | Any") -> DataScope:
+def customer_scope(user: Person | Any) -> DataScope:
     """The scope over customers and their orders, which is wider than ``data_scope`` for some."""
     scope = data_scope(user)
     if scope is DataScope.ALL or not getattr(user, "is_authenticated", False):
@@ -62,7 +71,7 @@ def customer_scope(user: "User | Any") -> DataScope:
 
 def scope_queryset(
     queryset: QuerySet[M],
-    user: "User",
+    user: Person,
     *,
     owner_field: str,
     team_field: str | None = None,
@@ -87,5 +96,5 @@ def scope_queryset(
     return queryset.filter(mine)
 
 
-def can_write(user: "User") -> bool:
+def can_write(user: Person) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role not in READ_ONLY_ROLES)

@@ -6,7 +6,7 @@ interactions, orders and lines copied in after it, so memory stays flat at any s
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 
@@ -14,14 +14,12 @@ from guanxi.accounts.models import User
 from guanxi.core.bulk import copy_rows, field_defaults, insert_fields
 from guanxi.core.roles import Role
 from guanxi.core.sequences import next_numbers
-from guanxi.customers.models import Contact, Customer, Interaction
+from guanxi.customers.models import Contact, Customer, Interaction, Tag
 from guanxi.customers.search import search_fields
 from guanxi.customers.services.customers import format_code
+from guanxi.demo.context import DemoContext
 from guanxi.demo.names import CITIES, GIVEN_CHARS, company_name, mobile, person_name
 from guanxi.orders.models import Order, OrderLine
-
-if TYPE_CHECKING:
-    from guanxi.demo.generate import DemoContext
 
 CHUNK = 5000
 ORDER_YEARS = 2
@@ -118,7 +116,7 @@ def _company(rng: Any) -> str:
     return rng.choice(CITIES) + brand + company_name(rng)[len("北京") + 2 :]
 
 
-def generate_customers(context: "DemoContext") -> None:
+def generate_customers(context: DemoContext) -> None:
     if Customer.objects.exists() or context.customers == 0:
         return
     rng = context.rng
@@ -298,7 +296,6 @@ def generate_customers(context: "DemoContext") -> None:
 
 def _tag_some(rng: Any) -> None:
     """A few tags on the first customers, so the tag filter has something to find."""
-    from guanxi.customers.models import Tag
 
     tags = [Tag.objects.get_or_create(name=name)[0] for name in TAGS_AT_RANDOM]
     through = Customer.tags.through

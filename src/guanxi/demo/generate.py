@@ -2,8 +2,6 @@
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 
@@ -11,21 +9,9 @@ from guanxi.accounts.demo import generate_people
 from guanxi.analytics.demo import generate_analytics
 from guanxi.catalog.demo import generate_catalog
 from guanxi.customers.demo import generate_customers
+from guanxi.demo.context import DemoContext
 from guanxi.sales.demo import generate_pipeline
 from guanxi.service.demo import generate_service
-
-
-@dataclass
-class DemoContext:
-    rng: random.Random
-    customers: int
-    password: str
-    # What each step made, for the steps after it and for the summary.
-    made: dict[str, Any] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    # Called with the fraction done, for a progress bar on long runs.
-    on_progress: Callable[[float], None] | None = None
-
 
 Step = Callable[[DemoContext], None]
 STEPS: list[Step] = [

@@ -6,7 +6,6 @@ being worked, a quarter won (linked to a customer of the rep) and a fifth lost w
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from guanxi.accounts.models import User
 from guanxi.core.roles import Role
 from guanxi.core.sequences import next_numbers
 from guanxi.customers.models import Customer
+from guanxi.demo.context import DemoContext
 from guanxi.demo.names import company_name, mobile, person_name
 from guanxi.sales.models import (
     Activity,
@@ -22,9 +22,6 @@ from guanxi.sales.models import (
     OpportunityPeriod,
     PipelineStage,
 )
-
-if TYPE_CHECKING:
-    from guanxi.demo.generate import DemoContext
 
 MAX_OPPORTUNITIES = 20_000
 SUMMARIES = [
@@ -49,7 +46,7 @@ ACTIVITY_SUBJECTS = {
 }
 
 
-def generate_pipeline(context: "DemoContext") -> None:
+def generate_pipeline(context: DemoContext) -> None:
     if Opportunity.objects.exists() or context.customers == 0:
         return
     rng = context.rng

@@ -15,6 +15,7 @@ from guanxi.accounts.models import Team, User
 from guanxi.core.dates import day_start
 from guanxi.core.roles import Role
 from guanxi.customers.models import Customer
+from guanxi.demo.context import DemoContext
 from guanxi.demo.names import mobile, person_name
 from guanxi.service.models import (
     Callback,
@@ -32,8 +33,6 @@ from guanxi.service.services.requests import new_request_numbers
 
 if TYPE_CHECKING:
     from random import Random
-
-    from guanxi.demo.generate import DemoContext
 
 MAX_REQUESTS = 20_000
 SR = ServiceRequest
@@ -95,7 +94,7 @@ def _received(rng: "Random", now: datetime) -> datetime:
     return min(moment, now - timedelta(minutes=rng.randint(5, 90)))
 
 
-def generate_service(context: "DemoContext") -> None:
+def generate_service(context: DemoContext) -> None:
     if SR.objects.exists() or context.customers == 0:
         return
     rng = context.rng

@@ -22,10 +22,12 @@ from guanxi.core.filters import filtered
 from guanxi.core.roles import DataScope, Role, data_scope
 from guanxi.customers.models import Customer
 from guanxi.orders.models import Order
+from guanxi.orders.selectors import order_list
 from guanxi.service.filters import QUEUES, RequestFilterSet, queue_filter
 from guanxi.service.models import (
     BusinessCalendar,
     Callback,
+    RequestAttachment,
     ServiceRequest,
     SlaPolicy,
     sla_state_expression,
@@ -139,7 +141,6 @@ def request_timeline(request: ServiceRequest) -> dict[str, Any]:
 
 
 def attachment_get(*, actor: User, pk: int) -> Any:
-    from guanxi.service.models import RequestAttachment
 
     attachment = RequestAttachment.objects.select_related("request").filter(pk=pk).first()
     if attachment is None or not visible_requests(actor).filter(pk=attachment.request_id).exists():
@@ -335,8 +336,6 @@ def _customers_served(actor: User, period: Period, received: QuerySet[ServiceReq
     """Distinct customers with a request or an order in the period: one UNION, counted."""
     served = received.filter(customer__isnull=False).order_by().values("customer_id")
     if actor.has_perm("orders.view_order"):
-        from guanxi.orders.selectors import order_list
-
         orders: QuerySet[Order] = order_list(actor=actor).filter(
             order_date__gte=period.start, order_date__lte=period.end
         )

@@ -8,6 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.core.models import TimestampedModel
 
 
+class RecordKind(models.TextChoices):
+    """The kinds of record that can be imported and exported (``transfer.kinds`` has each
+    one's importer and exporter)."""
+
+    CUSTOMERS = "customers", _("Customers")
+    CONTACTS = "contacts", _("Contacts")
+    PRODUCTS = "products", _("Products")
+    INVENTORY = "inventory", _("Inventory")
+    ORDERS = "orders", _("Orders")
+
+
 class ImportJob(TimestampedModel):
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -15,7 +26,7 @@ class ImportJob(TimestampedModel):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    kind = models.CharField(_("kind"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=20, choices=RecordKind.choices)
     file_name = models.CharField(_("file"), max_length=255)
     stored_path = models.CharField(max_length=500, editable=False)
     dry_run = models.BooleanField(_("dry run"), default=False)
@@ -50,12 +61,6 @@ class ImportJob(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name}"
-
-    @property
-    def kind_label(self) -> str:
-        from guanxi.transfer.kinds import KINDS
-
-        return str(KINDS[self.kind].label) if self.kind in KINDS else self.kind
 
     def get_absolute_url(self) -> str:
         return reverse("import-detail", args=[self.pk])

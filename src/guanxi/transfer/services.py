@@ -1,14 +1,9 @@
-"""Starting and running imports from the web UI; exports for files and HTTP responses."""
+"""Running imports (the CLI's, and a web upload's in the worker) and checking exports."""
 
-import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +13,6 @@ from guanxi.transfer.engine import ImportOptions, ImportResult, run_import
 from guanxi.transfer.kinds import KINDS, Kind
 from guanxi.transfer.models import ImportJob
 
-ALLOWED_SUFFIXES = {".csv", ".xlsx"}
 PROGRESS_TTL = 24 * 3600
 # Progress is saved at most this often (fractions of the file), not on every batch.
 PROGRESS_STEP = 1
@@ -68,43 +62,6 @@ def import_file(
         options=options,
         on_progress=on_progress,
     )
-
-
-def import_job_start(
-    *,
-    actor: User,
-    kind: str,
-    upload: UploadedFile,
-    dry_run: bool = False,
-    skip_bad_rows: bool = False,
-    create_missing_customers: bool = False,
-) -> ImportJob:
-    """Store the uploaded file and queue its import; the page follows the job's progress."""
-    chosen = kind_for(kind)
-    if not actor.has_perm("transfer.import_data") or not actor.has_perm(chosen.importer.permission):
-        raise PermissionDenied(_("You do not have permission to import this kind of data."))
-    suffix = Path(upload.name or "").suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise field_error("file", _("Use a .csv or .xlsx file."))
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = folder / f"{uuid.uuid4().hex}{suffix}"
-    with stored.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    job = ImportJob.objects.create(
-        kind=kind,
-        file_name=(upload.name or stored.name)[:255],
-        stored_path=str(stored),
-        dry_run=dry_run,
-        skip_bad_rows=skip_bad_rows,
-        create_missing_customers=create_missing_customers,
-        started_by=actor,
-    )
-    from guanxi.transfer.tasks import run_import_job
-
-    transaction.on_commit(lambda: run_import_job(job.pk))
-    return job
 
 
 def import_job_run(job: ImportJob) -> ImportJob:

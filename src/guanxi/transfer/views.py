@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from guanxi.transfer import selectors, services
+from guanxi.transfer import selectors, services, uploads
 from guanxi.transfer.forms import ImportForm
 from guanxi.transfer.kinds import KINDS
 from guanxi.transfer.writers import csv_lines, download
@@ -28,7 +28,7 @@ def import_create(request: AuthedRequest) -> HttpResponse:
         data = form.cleaned_data
         job = run_service(
             form,
-            lambda: services.import_job_start(
+            lambda: uploads.import_job_start(
                 actor=request.user,
                 kind=data["kind"],
                 upload=data["file"],

@@ -2,9 +2,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from guanxi.accounts import views as accounts
+from guanxi.administration import views as administration
 from guanxi.analytics import views as analytics
 from guanxi.catalog import views as catalog
-from guanxi.core import views as core
 from guanxi.customers import views as customers
 from guanxi.orders import views as orders
 from guanxi.sales.views import activities, opportunities, setup
@@ -36,11 +36,15 @@ urlpatterns = [
     path("teams/new/", accounts.team_create, name="team-create"),
     path("teams/<int:pk>/", accounts.team_detail, name="team-detail"),
     path("teams/<int:pk>/edit/", accounts.team_edit, name="team-edit"),
-    path("dictionary/", core.dictionary, name="dictionary"),
-    path("dictionary/<slug:code>/", core.dictionary, name="dictionary-category"),
-    path("dictionary/<slug:code>/<int:pk>/", core.dict_item_edit, name="dict-item-edit"),
-    path("dictionary/<slug:code>/<int:pk>/delete/", core.dict_item_delete, name="dict-item-delete"),
-    path("audit/", core.audit_search, name="audit-search"),
+    path("dictionary/", administration.dictionary, name="dictionary"),
+    path("dictionary/<slug:code>/", administration.dictionary, name="dictionary-category"),
+    path("dictionary/<slug:code>/<int:pk>/", administration.dict_item_edit, name="dict-item-edit"),
+    path(
+        "dictionary/<slug:code>/<int:pk>/delete/",
+        administration.dict_item_delete,
+        name="dict-item-delete",
+    ),
+    path("audit/", administration.audit_search, name="audit-search"),
     path("customers/", customers.customer_list, name="customer-list"),
     path("customers/new/", customers.customer_create, name="customer-create"),
     path("customers/reassign/", customers.customer_reassign, name="customer-reassign"),

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from guanxi.analytics import clv, rfm
 from guanxi.analytics.models import AnalyticsSettings, CustomerScore
-from guanxi.analytics.risk import OUTLOOK_WEEKS, RiskInputs, churn_risk
+from guanxi.analytics.risk import OUTLOOK_WEEKS, RiskInputs, auc, churn_risk
 from guanxi.core.bulk import copy_rows
 from guanxi.core.dates import day_start, months_before
 from guanxi.customers.models import Customer
@@ -342,7 +342,6 @@ def backtest(
     """How well the churn risk ranks churners: score as of ``months`` ago, then see who
     ordered since. Churned = no purchase after the cut-off; the metric is the ROC AUC.
     ``current`` is today's history when the caller has read it already (the nightly job)."""
-    from guanxi.analytics.risk import auc
 
     today = today or timezone.localdate()
     cutoff = months_before(today, months)

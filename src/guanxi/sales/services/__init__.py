@@ -9,13 +9,8 @@ from guanxi.sales.services.activities import (
     calendar_feed_revoke,
     send_due_reminders,
 )
-from guanxi.sales.services.leads import (
-    RateLimited,
-    apply_assignment_rule,
-    assignment_rule_save,
-    lead_form_save,
-    lead_submit,
-)
+from guanxi.sales.services.assignment import apply_assignment_rule, assignment_rule_save
+from guanxi.sales.services.leads import RateLimited, lead_form_save, lead_submit
 from guanxi.sales.services.opportunities import (
     StaleOpportunity,
     opportunity_assign,

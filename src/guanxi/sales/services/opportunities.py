@@ -1,6 +1,6 @@
 """Every write to an opportunity: create, edit, assign, move on the board, win, lose, plan."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +20,10 @@ from guanxi.customers.models import Contact, Customer
 from guanxi.customers.selectors import customer_for_update
 from guanxi.customers.services.contacts import contact_create
 from guanxi.customers.services.customers import customer_create, find_duplicates
-from guanxi.sales.models import DevelopmentPlanStep, Opportunity, OpportunityPeriod, PipelineStage
+from guanxi.sales.models import DevelopmentPlanStep, Opportunity, PipelineStage
 from guanxi.sales.selectors import opportunity_for_update
+from guanxi.sales.services.assignment import apply_assignment_rule
+from guanxi.sales.services.periods import open_period
 
 S = Opportunity.Status
 TEXT_LIMITS = {
@@ -136,21 +138,6 @@ def _check_assignee(actor: User, assignee: User) -> None:
         )
 
 
-def _open_period(opportunity: Opportunity, actor: User | None, now: datetime | None = None) -> None:
-    """Close the current history period and open one for the opportunity's status and stage."""
-    now = now or timezone.now()
-    OpportunityPeriod.objects.filter(opportunity=opportunity, left_at__isnull=True).update(
-        left_at=now
-    )
-    OpportunityPeriod.objects.create(
-        opportunity=opportunity,
-        status=opportunity.status,
-        stage=opportunity.stage,
-        entered_at=now,
-        changed_by=actor,
-    )
-
-
 def new_opportunity_numbers(count: int) -> list[str]:
     return [f"OP{n:010d}" for n in next_numbers("opportunity", count)]
 
@@ -168,8 +155,6 @@ def opportunity_create(
 
     ``actor`` is None only for a lead from a public web form.
     """
-    from guanxi.sales.services.leads import apply_assignment_rule
-
     if actor is not None:
         require_perm(actor, "sales.add_opportunity")
         require_write(actor)
@@ -206,7 +191,7 @@ def opportunity_create(
         opportunity.assigned_at = now
         opportunity.status = S.ASSIGNED
     opportunity.save()
-    _open_period(opportunity, actor, now)
+    open_period(opportunity, actor, now)
     if actor is not None:
         audit_create(actor=actor, instance=opportunity)
     if assignee is None:
@@ -268,7 +253,7 @@ def opportunity_assign(
     opportunity.status = S.ASSIGNED
     opportunity.version += 1
     opportunity.save()
-    _open_period(opportunity, actor, now)
+    open_period(opportunity, actor, now)
     audit_update(actor=actor, instance=opportunity, before=before)
     return opportunity
 
@@ -298,7 +283,7 @@ def opportunity_move(
     _start_developing(opportunity, actor)
     opportunity.version += 1
     opportunity.save()
-    _open_period(opportunity, actor)
+    open_period(opportunity, actor)
     audit_update(actor=actor, instance=opportunity, before=before)
     return opportunity
 
@@ -309,7 +294,7 @@ def _close(opportunity: Opportunity, actor: User, status: str) -> None:
     opportunity.version += 1
     opportunity.save()
     # The closing period stays open-ended: a won or lost opportunity stays so.
-    _open_period(opportunity, actor, opportunity.closed_at)
+    open_period(opportunity, actor, opportunity.closed_at)
 
 
 @transaction.atomic
@@ -433,7 +418,7 @@ def plan_step_create(
         _start_developing(opportunity, actor)
         opportunity.version += 1
         opportunity.save()
-        _open_period(opportunity, actor)
+        open_period(opportunity, actor)
     audit_create(actor=actor, instance=step)
     return step
 

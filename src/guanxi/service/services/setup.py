@@ -28,6 +28,7 @@ from guanxi.service.models import (
     ServiceSettings,
     SlaPolicy,
 )
+from guanxi.service.services.requests import service_request_create
 
 MANAGE = "service.manage_service"
 # The longest time limit or escalation delay a policy may set: a year, in minutes.
@@ -340,7 +341,6 @@ def match_customer(phone: str, email: str) -> tuple[Customer | None, Contact | N
 @transaction.atomic
 def intake_submit(*, form: IntakeForm, values: dict[str, Any], address: str) -> ServiceRequest:
     """A visitor's request through a public form joins the form's team queue."""
-    from guanxi.service.services.requests import service_request_create
 
     if not form.active:
         raise field_error("form", _("This form no longer takes requests."))

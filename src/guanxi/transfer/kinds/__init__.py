@@ -6,11 +6,11 @@ from typing import Any
 
 from django.http import QueryDict
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
 from guanxi.transfer.engine import Importer
 from guanxi.transfer.kinds import catalog, contacts, customers, orders
+from guanxi.transfer.models import RecordKind
 
 Exporter = Callable[..., tuple[list[str], Iterator[list[Any]]]]
 
@@ -36,37 +36,37 @@ KINDS = {
     kind.name: kind
     for kind in [
         Kind(
-            "customers",
-            _("Customers"),
+            RecordKind.CUSTOMERS,
+            RecordKind.CUSTOMERS.label,
             customers.CustomerImporter,
             customers.export_rows,
             "customers.view_customer",
             filtered=True,
         ),
         Kind(
-            "contacts",
-            _("Contacts"),
+            RecordKind.CONTACTS,
+            RecordKind.CONTACTS.label,
             contacts.ContactImporter,
             contacts.export_rows,
             "customers.view_contact",
         ),
         Kind(
-            "products",
-            _("Products"),
+            RecordKind.PRODUCTS,
+            RecordKind.PRODUCTS.label,
             catalog.ProductImporter,
             catalog.export_products,
             "catalog.view_product",
         ),
         Kind(
-            "inventory",
-            _("Inventory"),
+            RecordKind.INVENTORY,
+            RecordKind.INVENTORY.label,
             catalog.InventoryImporter,
             catalog.export_inventory,
             "catalog.view_stockitem",
         ),
         Kind(
-            "orders",
-            _("Orders"),
+            RecordKind.ORDERS,
+            RecordKind.ORDERS.label,
             orders.OrderImporter,
             orders.export_rows,
             "orders.view_order",

@@ -1,4 +1,4 @@
-"""Data dictionary and audit trail API."""
+"""The data dictionary and audit trail API."""
 
 from datetime import datetime
 
