@@ -251,21 +251,30 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+# Seconds gunicorn lets requests in flight finish when stopping; this process waits longer.
+GRACEFUL_SECONDS = 10
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run gunicorn and, unless --no-worker, a job worker; Ctrl-C stops both."""
     processes: list[subprocess.Popen[bytes]] = []
     web = [
         sys.executable, "-m", "gunicorn", "guanxi.wsgi:application",
+        "--config", "python:guanxi.gunicorn_conf",
         "--bind", f"{args.host}:{args.port}",
         "--workers", str(args.workers),
         "--threads", str(args.threads),
         "--worker-class", "gthread",
-        "--graceful-timeout", "10",
-        "--error-logfile", "-",
+        "--graceful-timeout", str(GRACEFUL_SECONDS),
+        "--no-control-socket",
     ]  # fmt: skip
-    processes.append(subprocess.Popen(web))
+    # Children in their own session: a Ctrl-C reaches this process only, which then stops
+    # each child once, gracefully (a terminal would also interrupt gunicorn's workers behind
+    # its master's back, and the master then killed the ones still finishing a request).
+    processes.append(subprocess.Popen(web, start_new_session=True))
     if not args.no_worker:
-        processes.append(subprocess.Popen([sys.executable, "-m", "guanxi.cli", "worker"]))
+        worker = [sys.executable, "-m", "guanxi.cli", "worker"]
+        processes.append(subprocess.Popen(worker, start_new_session=True))
     print(f"Guanxi is running on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
 
     stopping = False
@@ -288,7 +297,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             process.send_signal(signal.SIGTERM)
     for process in processes:
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=GRACEFUL_SECONDS + 5)
         except subprocess.TimeoutExpired:
             process.kill()
     print("Guanxi stopped", flush=True)

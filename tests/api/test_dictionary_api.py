@@ -7,8 +7,8 @@ from tests.conftest import ROLE_PERSONAS, People, bearer_for, client_for
 pytestmark = pytest.mark.django_db
 
 
-def category(body: list[dict], code: str) -> dict:
-    return next(c for c in body if c["code"] == code)
+def category(body: dict, code: str) -> dict:
+    return next(c for c in body["items"] if c["code"] == code)
 
 
 class TestRead:
@@ -17,7 +17,7 @@ class TestRead:
         response = bearer_for(people.by_name(persona)).get("/api/v1/dictionary")
         assert response.status_code == 200
         body = response.json()
-        assert [c["code"] for c in body] == [
+        assert [c["code"] for c in body["items"]] == [
             "customer_level",
             "credit_rating",
             "satisfaction",

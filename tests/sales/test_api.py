@@ -211,7 +211,7 @@ class TestPlanAndClose:
         assert bad.json()["errors"] == [
             {"field": "date", "message": "Enter a date, such as 2026-12-31."}
         ]
-        assert [s["content"] for s in client.get(url).json()] == ["上门拜访并演示"]
+        assert [s["content"] for s in client.get(url).json()["items"]] == ["上门拜访并演示"]
         empty = post(client, url, {"date": "2026-12-04", "content": "  "})
         assert empty.status_code == 422
         assert empty.json()["errors"] == [

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 class TestPolicies:
     def test_everyone_who_works_the_desk_reads_the_seeded_policies(self, people: People) -> None:
         for persona in ("admin", "executive", "sup_east", "rep_east", "service_east"):
-            body = bearer_for(people.by_name(persona)).get("/api/v1/sla-policies").json()
+            body = bearer_for(people.by_name(persona)).get("/api/v1/sla-policies").json()["items"]
             assert [(p["name"], p["first_response_minutes"]) for p in body] == [
                 ("紧急 Urgent", 30),
                 ("投诉 Complaint", 1440),
@@ -105,7 +105,7 @@ class TestPolicies:
 
 class TestCalendars:
     def test_the_china_calendar_ships_2026_holidays_and_make_up_days(self, people: People) -> None:
-        body = bearer_for(people.service_east).get("/api/v1/business-calendars").json()
+        body = bearer_for(people.service_east).get("/api/v1/business-calendars").json()["items"]
         china = next(c for c in body if c["is_default"])
         assert china["working_hours"] == [["09:00", "12:00"], ["13:00", "18:00"]]
         assert china["days_off"] == [5, 6]

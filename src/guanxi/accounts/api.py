@@ -211,6 +211,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status:
 
 
 @auth_router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
+@paginate(PageNumberPagination)
 def token_list(request: HttpRequest) -> list:
     return list(selectors.api_token_list(actor=request.auth))  # type: ignore[attr-defined]
 

@@ -80,6 +80,7 @@ AuditFilters = query_schema(
 
 
 @router.get("/dictionary", response=list[DictCategoryOut], summary="The data dictionary")
+@paginate(PageNumberPagination)
 def dictionary(request: HttpRequest, include_inactive: bool = False) -> list[DictCategory]:
     """Every category with its items; ``include_inactive`` needs the right to change items."""
     if include_inactive:

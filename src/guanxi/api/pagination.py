@@ -1,5 +1,5 @@
-"""Lists answer ``{"items": [...], "count": N, "count_capped": bool}`` and take ``page``,
-``page_size`` and ``ordering``."""
+"""Every list answers ``{"items": [...], "count": N, "count_capped": bool}`` and takes ``page``
+and ``page_size`` (most also ``ordering``): one shape, whatever the list."""
 
 from typing import Any
 
@@ -38,7 +38,7 @@ class PageNumberPagination(PaginationBase):
     count_cap: int | None = None
 
     def paginate_queryset(
-        self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params: Any
+        self, queryset: QuerySet | list[Any], pagination: Input, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size
         count, capped = capped_count(queryset, self.count_cap)
@@ -55,8 +55,10 @@ class CappedPageNumberPagination(PageNumberPagination):
         return int(settings.API_COUNT_CAP)
 
 
-def capped_count(queryset: QuerySet, cap: int | None) -> tuple[int, bool]:
+def capped_count(queryset: QuerySet | list[Any], cap: int | None) -> tuple[int, bool]:
     """The number of rows, counting no further than ``cap`` (and whether it stopped there)."""
+    if isinstance(queryset, list):
+        return len(queryset), False
     if cap is None:
         return queryset.count(), False
     # A sliced count is COUNT(*) over a LIMIT subquery: the scan stops at cap + 1 rows.

@@ -138,6 +138,7 @@ def product_update(request: HttpRequest, product_id: int, payload: ProductPatch)
 
 
 @router.get("/warehouses", response=list[WarehouseOut], summary="List warehouses")
+@paginate(PageNumberPagination)
 def warehouse_list(request: HttpRequest) -> Any:
     return selectors.warehouse_list(actor=_actor(request))
 

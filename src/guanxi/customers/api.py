@@ -334,6 +334,7 @@ def customer_restore(request: HttpRequest, customer_id: int) -> Customer:
     response=list[CustomerOut],
     summary="Customers that look like this one",
 )
+@paginate(PageNumberPagination)
 def customer_duplicates(request: HttpRequest, customer_id: int) -> Any:
     actor = _actor(request)
     customer = selectors.customer_get(actor=actor, pk=customer_id)
@@ -385,6 +386,7 @@ def customer_profile(request: HttpRequest, customer_id: int) -> dict[str, Any]:
 
 
 @router.get("/customers/{customer_id}/contacts", response=list[ContactOut], summary="Contacts")
+@paginate(PageNumberPagination)
 def contact_list(request: HttpRequest, customer_id: int) -> Any:
     actor = _actor(request)
     customer = selectors.customer_get(actor=actor, pk=customer_id)

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from guanxi.accounts.models import User
 from guanxi.api.errors import problem
 from guanxi.api.filters import query_schema
-from guanxi.api.pagination import CappedPageNumberPagination, apply_ordering
+from guanxi.api.pagination import CappedPageNumberPagination, PageNumberPagination, apply_ordering
 from guanxi.core.dates import Period
 from guanxi.core.errors import field_error
 from guanxi.core.models import Notification
@@ -185,6 +185,7 @@ def stale_problem(error: services.StaleOpportunity) -> HttpResponse:
 
 
 @router.get("/pipeline-stages", response=list[StageOut], summary="The pipeline's stages")
+@paginate(PageNumberPagination)
 def stage_list(request: HttpRequest) -> list[PipelineStage]:
     selectors.visible_opportunities(_actor(request))
     return selectors.stages(include_inactive=True)
@@ -331,6 +332,7 @@ def opportunity_fail(request: HttpRequest, opportunity_id: int, payload: FailIn)
     response=list[PlanStepOut],
     summary="The development plan",
 )
+@paginate(PageNumberPagination)
 def plan_step_list(request: HttpRequest, opportunity_id: int) -> Any:
     opportunity = selectors.opportunity_get(actor=_actor(request), pk=opportunity_id)
     return list(selectors.plan_steps(opportunity))

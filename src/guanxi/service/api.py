@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import visible_users
 from guanxi.api.filters import query_schema
-from guanxi.api.pagination import CappedPageNumberPagination, apply_ordering
+from guanxi.api.pagination import CappedPageNumberPagination, PageNumberPagination, apply_ordering
 from guanxi.api.schemas import Input, model_values
 from guanxi.core.dates import Period
 from guanxi.core.errors import field_error
@@ -524,6 +524,7 @@ def _policy_values(actor: User, payload: Schema, given: set[str]) -> dict[str, A
 
 
 @router.get("/sla-policies", response=list[PolicyOut], summary="SLA policies, by rank")
+@paginate(PageNumberPagination)
 def policy_list(request: HttpRequest) -> Any:
     return selectors.policy_list(actor=_actor(request))
 
@@ -602,6 +603,7 @@ class CalendarDayIn(Schema):
 
 
 @router.get("/business-calendars", response=list[CalendarOut], summary="Business calendars")
+@paginate(PageNumberPagination)
 def calendar_list(request: HttpRequest) -> Any:
     return selectors.calendar_list(actor=_actor(request)).prefetch_related("days")
 
