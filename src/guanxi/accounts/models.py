@@ -81,10 +81,6 @@ class User(AbstractUser):
             return f"{self.first_name} {self.last_name}".strip()
         return self.username
 
-    @property
-    def is_administrator(self) -> bool:
-        return self.role == Role.ADMINISTRATOR
-
 
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 hash is stored; the token is shown once."""
@@ -122,10 +118,6 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
-
-    @property
-    def is_usable(self) -> bool:
-        return self.revoked_at is None and not self.is_expired
 
     @property
     def status(self) -> str:

@@ -41,20 +41,9 @@ def product_get(*, actor: User, pk: int) -> Product:
     return product
 
 
-def product_by_code(code: str) -> Product | None:
-    return Product.objects.filter(code=code).first()
-
-
 def warehouse_list(*, actor: User) -> QuerySet[Warehouse]:
     require_perm(actor, "catalog.view_warehouse")
     return Warehouse.objects.all()
-
-
-def warehouse_get(*, actor: User, pk: int) -> Warehouse:
-    warehouse = warehouse_list(actor=actor).filter(pk=pk).first()
-    if warehouse is None:
-        raise Http404(_("No such warehouse."))
-    return warehouse
 
 
 def stock_filters(*, actor: User, data: Mapping[str, Any] | None = None) -> StockFilterSet:

@@ -32,11 +32,6 @@ def dict_item_get(*, category: DictCategory, pk: int) -> DictItem:
     return item
 
 
-def dict_items(category_code: str) -> QuerySet[DictItem]:
-    """The active items of one category, for choice fields in later modules."""
-    return DictItem.objects.filter(category__code=category_code, active=True)
-
-
 def audit_filters(*, actor: Any, data: Mapping[str, Any] | None = None) -> AuditFilterSet:
     """The audit search's FilterSet (administrators and anyone granted ``view_auditentry``)."""
     require_perm(actor, "core.view_auditentry")

@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -202,10 +201,6 @@ class OpportunityPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity_id} {self.status} {self.stage_id}"
-
-    @property
-    def duration(self) -> timedelta:
-        return (self.left_at or timezone.now()) - self.entered_at
 
 
 class DevelopmentPlanStep(TimestampedModel):

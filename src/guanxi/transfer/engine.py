@@ -70,15 +70,6 @@ class ParsedRow:
     values: dict[str, str]
 
 
-class RowError(Exception):
-    """One problem with one row: which column and what is wrong."""
-
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column = column
-        self.message = message
-
-
 class Importer:
     """One kind of record. Subclasses validate a batch and write its good rows."""
 
