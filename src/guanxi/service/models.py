@@ -418,7 +418,7 @@ class SlaCondition:
 
 # The SLA state: the first condition that holds names it; none holding is "on track". The one
 # rule for a request's badge (``ServiceRequest.sla_state``), the lists' column and their
-# filters (``selectors.sla_state_expression``, ``selectors.sla_state_filter``).
+# filters (``sla_state_expression`` and ``sla_state_filter`` below).
 SLA_STATE_RULE: tuple[tuple[str, SlaCondition], ...] = (
     (
         ServiceRequest.SlaState.BREACHED,
