@@ -4,7 +4,9 @@ Team East: supervisor ``sup_east``, reps ``rep_east`` and ``rep_east2``, service
 Team West: supervisor ``sup_west``, rep ``rep_west``. No team: ``admin``, ``executive``.
 """
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -78,6 +80,16 @@ def book(people: People) -> Book:
         east2=CustomerFactory(name="上海宏达贸易有限公司", account_manager=people.rep_east2),
         west=CustomerFactory(name="广州恒通物流有限公司", account_manager=people.rep_west),
     )
+
+
+def post(client: Client, url: str, body: Any) -> Any:
+    """A JSON body POSTed, as an API client sends it."""
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def patch(client: Client, url: str, body: Any) -> Any:
+    """A JSON body PATCHed, as an API client sends it."""
+    return client.patch(url, json.dumps(body), content_type="application/json")
 
 
 def client_for(user: User | None, language: str = "en") -> Client:

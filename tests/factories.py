@@ -1,8 +1,12 @@
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from guanxi.accounts.models import Team, User
 from guanxi.core.roles import Role
+from guanxi.sales.models import PipelineStage
 
 PASSWORD = "correct-horse-battery"
 
@@ -80,3 +84,56 @@ class WarehouseFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"WH{n:02d}")
     name = factory.Sequence(lambda n: f"仓库{n}")
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    """An effective phone call, now."""
+
+    class Meta:
+        model = "customers.Interaction"
+        skip_postgeneration_save = True
+
+    customer = factory.SubFactory(CustomerFactory)
+    occurred_at = factory.LazyFunction(timezone.now)
+    channel = "phone"
+    summary = "回访"
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An order as history: no lines, just its total (confirmed, so it counts as a sale)."""
+
+    class Meta:
+        model = "orders.Order"
+        skip_postgeneration_save = True
+
+    number = factory.Sequence(lambda n: f"SO{n:09d}")
+    customer = factory.SubFactory(CustomerFactory)
+    order_date = factory.LazyFunction(timezone.localdate)
+    total = Decimal("1000.00")
+
+
+class ServiceRequestFactory(factory.django.DjangoModelFactory):
+    """An inquiry received now, from someone not on file unless a customer is given."""
+
+    class Meta:
+        model = "service.ServiceRequest"
+        skip_postgeneration_save = True
+
+    number = factory.Sequence(lambda n: f"SR{n:010d}")
+    service_type = "inquiry"
+    summary = "测试请求"
+    requester_name = "测试"
+    received_at = factory.LazyFunction(timezone.now)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """An unassigned lead at the pipeline's first stage."""
+
+    class Meta:
+        model = "sales.Opportunity"
+        skip_postgeneration_save = True
+
+    number = factory.Sequence(lambda n: f"OP{n:010d}")
+    customer_name = factory.Sequence(lambda n: f"潜在客户{n}有限公司")
+    summary = "新线索"
+    stage = factory.LazyFunction(lambda: PipelineStage.objects.order_by("order").first())

@@ -1,6 +1,5 @@
 """Order histories and ratings made by hand, on a frozen day."""
 
-import json
 from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import count
@@ -13,6 +12,7 @@ from django.core.cache import cache
 from guanxi.customers.models import Customer
 from guanxi.orders.models import Order
 from guanxi.service.models import ServiceRequest
+from tests.factories import OrderFactory, ServiceRequestFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Wednesday 2 December 2026, 09:00 in Shanghai.
@@ -35,7 +35,7 @@ def buy(customer: Customer, day: date | str, total: float | str = "1000", **valu
     """An order as history: no lines, just its total."""
     if isinstance(day, str):
         day = date.fromisoformat(day)
-    return Order.objects.create(
+    return OrderFactory(
         number=f"T{next(_numbers):09d}",
         customer=customer,
         order_date=day,
@@ -46,7 +46,7 @@ def buy(customer: Customer, day: date | str, total: float | str = "1000", **valu
 
 def rate(customer: Customer | None, score: int, when: datetime, **values: Any) -> ServiceRequest:
     """A service request with the customer's feedback score."""
-    return ServiceRequest.objects.create(
+    return ServiceRequestFactory(
         number=f"SR{next(_numbers):09d}",
         service_type=values.pop("service_type", "inquiry"),
         customer=customer,
@@ -61,7 +61,3 @@ def rate(customer: Customer | None, score: int, when: datetime, **values: Any) -
 
 def at(day: str, hour: int = 10) -> datetime:
     return datetime.combine(date.fromisoformat(day), time(hour), tzinfo=SHANGHAI)
-
-
-def post(client: Any, url: str, body: Any) -> Any:
-    return client.post(url, json.dumps(body), content_type="application/json")

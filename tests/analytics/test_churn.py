@@ -12,8 +12,8 @@ from guanxi.core.dates import months_before
 from guanxi.core.models import AuditEntry, Notification
 from guanxi.customers.models import Customer
 from guanxi.orders.services import LineInput, order_create
-from tests.analytics.conftest import TODAY, buy, post
-from tests.conftest import Book, People, bearer_for, client_for
+from tests.analytics.conftest import TODAY, buy
+from tests.conftest import Book, People, bearer_for, client_for, post
 
 pytestmark = pytest.mark.django_db
 

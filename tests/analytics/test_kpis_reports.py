@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 from guanxi.analytics.kpis import KPI_BY_KEY, compute_kpis, kpi_dashboard
 from guanxi.analytics.models import ChurnWarning, KpiSnapshot
 from guanxi.core.dates import Period
-from guanxi.customers.models import Customer, Interaction
+from guanxi.customers.models import Customer
 from tests.analytics.conftest import at, buy, rate
 from tests.conftest import Book, People, bearer_for, client_for
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
 YEAR = Period(date(2026, 1, 1), date(2026, 12, 2))
@@ -75,11 +75,11 @@ class TestFormulas:
         Customer.objects.update(created_at=at("2026-01-05"))
         for customer, count in ((book.east, 4), (book.east2, 1)):
             for _ in range(count):
-                Interaction.objects.create(
+                InteractionFactory(
                     customer=customer, occurred_at=at("2026-11-10"), channel="phone",
                     summary="回访", effective=True,
                 )  # fmt: skip
-        Interaction.objects.create(
+        InteractionFactory(
             customer=book.west, occurred_at=at("2026-11-10"), channel="phone", summary="x",
             effective=False,
         )  # fmt: skip

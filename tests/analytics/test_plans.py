@@ -7,8 +7,8 @@ import pytest
 from guanxi.analytics.models import ImprovementPlan, ImprovementTask
 from guanxi.analytics.services import satisfaction_watch
 from guanxi.core.models import Notification
-from tests.analytics.conftest import at, post, rate
-from tests.conftest import Book, People, bearer_for, client_for
+from tests.analytics.conftest import at, rate
+from tests.conftest import Book, People, bearer_for, client_for, post
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from guanxi.analytics.risk import RiskInputs, auc, churn_risk, describe
 from guanxi.analytics.services import refresh_scores, rescore_customer
 from guanxi.analytics.services.scores import backtest
 from guanxi.customers.models import Customer
-from tests.analytics.conftest import TODAY, at, buy, post, rate
-from tests.conftest import Book, People, bearer_for, client_for
+from tests.analytics.conftest import TODAY, at, buy, rate
+from tests.conftest import Book, People, bearer_for, client_for, post
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,22 +1,13 @@
-import json
 from decimal import Decimal
 
 import pytest
 
 from guanxi.catalog.models import StockItem, StockMovement
 from guanxi.orders.models import Order
-from tests.conftest import Book, People, bearer_for
-from tests.factories import ProductFactory, WarehouseFactory
+from tests.conftest import Book, People, bearer_for, patch, post
+from tests.factories import OrderFactory, ProductFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def post(client, url, body):  # type: ignore[no-untyped-def]
-    return client.post(url, json.dumps(body), content_type="application/json")
-
-
-def patch(client, url, body):  # type: ignore[no-untyped-def]
-    return client.patch(url, json.dumps(body), content_type="application/json")
 
 
 class TestProducts:
@@ -131,8 +122,8 @@ class TestOrders:
         ]
 
     def test_orders_are_scoped_through_the_customer(self, people: People, book: Book) -> None:
-        Order.objects.create(number="SO-W", customer=book.west, order_date="2026-01-01", total=1)
-        Order.objects.create(number="SO-E", customer=book.east, order_date="2026-01-01", total=1)
+        OrderFactory(number="SO-W", customer=book.west, order_date="2026-01-01", total=1)
+        OrderFactory(number="SO-E", customer=book.east, order_date="2026-01-01", total=1)
         rep = bearer_for(people.rep_east)
         assert [o["number"] for o in rep.get("/api/v1/orders").json()["items"]] == ["SO-E"]
         west = Order.objects.get(number="SO-W")

@@ -6,8 +6,9 @@ import json
 import pytest
 from django.utils import timezone
 
-from guanxi.customers.models import Contact, Customer, Interaction
+from guanxi.customers.models import Contact, Customer
 from tests.conftest import Book, People, bearer_for
+from tests.factories import ContactFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +17,8 @@ FORBIDDEN, MISSING = 403, 404
 
 @pytest.fixture
 def records(book: Book) -> dict[str, int]:
-    contact = Contact.objects.create(customer=book.east, name="张三", is_primary=True)
-    interaction = Interaction.objects.create(
+    contact = ContactFactory(customer=book.east, name="张三", is_primary=True)
+    interaction = InteractionFactory(
         customer=book.east, occurred_at=timezone.now(), channel="phone", summary="回访"
     )
     return {

@@ -1,21 +1,11 @@
-import json
-
 import pytest
 
 from guanxi.core.models import AuditEntry
 from guanxi.customers.models import Customer
-from tests.conftest import Book, People, bearer_for, client_for
+from tests.conftest import Book, People, bearer_for, client_for, patch, post
 from tests.factories import CustomerFactory
 
 URL = "/api/v1/customers"
-
-
-def post(client, url, body):  # type: ignore[no-untyped-def]
-    return client.post(url, json.dumps(body), content_type="application/json")
-
-
-def patch(client, url, body):  # type: ignore[no-untyped-def]
-    return client.patch(url, json.dumps(body), content_type="application/json")
 
 
 @pytest.mark.django_db

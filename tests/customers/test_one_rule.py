@@ -3,7 +3,6 @@ refused with the same words, in English and in Chinese, and nothing is stored.""
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.utils import translation
 from guanxi.customers.models import Contact, Customer
 from guanxi.transfer.engine import ImportOptions
 from guanxi.transfer.services import import_file
-from tests.conftest import Book, People, bearer_for, client_for
+from tests.conftest import Book, People, bearer_for, client_for, post
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +89,7 @@ def through_api(people: People, field: str, value: str, language: str) -> list[s
     body: dict[str, Any] = {"name": FORM_BASE["name"], field: value}
     if field == "registered_capital":
         body[field] = float(value)
-    response = bearer_for(people.sup_east, language).post(
-        "/api/v1/customers", json.dumps(body), content_type="application/json"
-    )
+    response = post(bearer_for(people.sup_east, language), "/api/v1/customers", body)
     assert response.status_code == 422
     return [error["message"] for error in response.json()["errors"] if error["field"] == field]
 
@@ -155,10 +152,10 @@ def test_a_value_is_kept_as_the_rule_writes_it(people: People, tmp_path: Path) -
         "/customers/new/",
         {**FORM_BASE, "name": "甲", "phone": "01088886661", "kind": "Individual"},
     )
-    bearer_for(people.sup_east).post(
+    post(
+        bearer_for(people.sup_east),
         "/api/v1/customers",
-        json.dumps({"name": "乙", "phone": "(010)88886662", "kind": "个人"}),
-        content_type="application/json",
+        {"name": "乙", "phone": "(010)88886662", "kind": "个人"},
     )
     path = tmp_path / "c.csv"
     path.write_text("客户名称,电话,类型\n丙,010 8888 6663,individual\n", encoding="utf-8")
@@ -173,10 +170,10 @@ def test_a_contact_mobile_gets_one_message(people: People, book: Book, tmp_path:
         f"/customers/{book.east.pk}/contacts/new/", {"name": "张三", "mobile": "12345"}
     )
     assert list(page.context["form"].errors["mobile"]) == [message]
-    api = bearer_for(people.rep_east).post(
+    api = post(
+        bearer_for(people.rep_east),
         f"/api/v1/customers/{book.east.pk}/contacts",
-        json.dumps({"name": "张三", "mobile": "12345"}),
-        content_type="application/json",
+        {"name": "张三", "mobile": "12345"},
     )
     assert api.json()["errors"] == [{"field": "mobile", "message": message}]
     path = tmp_path / "contacts.csv"

@@ -6,10 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from guanxi.customers.models import Contact, Customer, Interaction, Tag
-from guanxi.orders.models import Order
+from guanxi.customers.models import Customer, Tag
 from tests.conftest import People, bearer_for, client_for
-from tests.factories import CustomerFactory
+from tests.factories import ContactFactory, CustomerFactory, InteractionFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +19,11 @@ def many_customers(people: People, count: int) -> list[Customer]:
     for index in range(count):
         customer = CustomerFactory(name=f"测试{index}科技有限公司", account_manager=people.rep_east)
         customer.tags.add(tag)
-        Contact.objects.create(customer=customer, name=f"联系人{index}", is_primary=True)
-        Interaction.objects.create(
+        ContactFactory(customer=customer, name=f"联系人{index}", is_primary=True)
+        InteractionFactory(
             customer=customer, occurred_at=timezone.now(), channel="phone", summary="回访"
         )
-        Order.objects.create(
+        OrderFactory(
             number=f"SO{index}", customer=customer, order_date=date(2026, 1, 1), total=Decimal(1)
         )
         customers.append(customer)
@@ -53,10 +52,10 @@ def test_customer_list_page(people: People, count: int, django_assert_max_num_qu
 def test_360_api_and_page(people: People, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     customer = many_customers(people, 1)[0]
     for index in range(20):
-        Interaction.objects.create(
+        InteractionFactory(
             customer=customer, occurred_at=timezone.now(), channel="visit", summary=f"第{index}次"
         )
-        Order.objects.create(
+        OrderFactory(
             number=f"SO-X{index}", customer=customer, order_date=date(2026, 2, 1), total=Decimal(5)
         )
     api, browser = bearer_for(people.rep_east), client_for(people.rep_east)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from guanxi.customers import services
 from guanxi.customers.models import Contact
 from tests.conftest import Book, People
-from tests.factories import CustomerFactory
+from tests.factories import ContactFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_removing_the_primary_contact_passes_the_mark_on(people: People, book: B
 
 
 def test_an_interaction_cannot_name_another_customers_contact(people: People, book: Book) -> None:
-    other = Contact.objects.create(customer=book.east2, name="外人", is_primary=True)
+    other = ContactFactory(customer=book.east2, name="外人", is_primary=True)
     with pytest.raises(ValidationError) as error:
         services.interaction_create(
             actor=people.sup_east,

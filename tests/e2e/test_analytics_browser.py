@@ -20,7 +20,13 @@ from guanxi.orders.models import Order
 from guanxi.service.models import ServiceRequest
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_browser import VIEWPORTS, sign_in
-from tests.factories import CustomerFactory, TeamFactory, UserFactory
+from tests.factories import (
+    CustomerFactory,
+    OrderFactory,
+    ServiceRequestFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +58,7 @@ def books(transactional_db: None) -> dict:  # type: ignore[type-arg]
         stop = today - timedelta(days=200 + index * 8) if index % 3 == 0 else today
         day = today - timedelta(days=700)
         while day <= stop:
-            Order.objects.create(
+            OrderFactory(
                 number=f"E{customer.pk:04d}{day:%Y%m%d}",
                 customer=customer,
                 order_date=day,
@@ -62,7 +68,7 @@ def books(transactional_db: None) -> dict:  # type: ignore[type-arg]
     Customer.objects.update(created_at=timezone.now() - timedelta(days=800))
     moment = timezone.now() - timedelta(days=5)
     for number, score in enumerate([2, 1, 3]):
-        ServiceRequest.objects.create(
+        ServiceRequestFactory(
             number=f"SR9{number}",
             service_type="complaint",
             customer=customers[1],

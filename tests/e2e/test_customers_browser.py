@@ -11,11 +11,18 @@ from django.utils import timezone
 
 from guanxi.core.models import DictCategory
 from guanxi.core.roles import Role
-from guanxi.customers.models import Contact, Customer, Interaction
+from guanxi.customers.models import Customer
 from guanxi.orders.models import Order
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_browser import VIEWPORTS, sign_in
-from tests.factories import CustomerFactory, TeamFactory, UserFactory
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    InteractionFactory,
+    OrderFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -51,13 +58,13 @@ def book(transactional_db: None) -> Customer:
         for index, name in enumerate(NAMES)
     ]
     first = customers[0]
-    Contact.objects.create(
+    ContactFactory(
         customer=first, name="王建国", title="采购经理", mobile="13812345678", is_primary=True
     )
     now = timezone.now()
     for months_ago, count in enumerate([2, 1, 3, 0, 2, 1]):
         for n in range(count):
-            Interaction.objects.create(
+            InteractionFactory(
                 customer=first,
                 occurred_at=now - timedelta(days=30 * months_ago + n),
                 channel="visit",
@@ -65,7 +72,7 @@ def book(transactional_db: None) -> Customer:
                 recorded_by=admin,
             )
     for index in range(4):
-        Order.objects.create(
+        OrderFactory(
             number=f"SO{index:010d}",
             customer=first,
             order_date=date.today() - timedelta(days=40 * index),

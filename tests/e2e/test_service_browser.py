@@ -9,12 +9,11 @@ from django.utils import timezone
 
 from guanxi.core.models import DictCategory
 from guanxi.core.roles import Role
-from guanxi.customers.models import Contact
 from guanxi.service import services
 from guanxi.service.models import IntakeForm, ServiceRequest, SlaPolicy
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_browser import VIEWPORTS, sign_in
-from tests.factories import CustomerFactory, TeamFactory, UserFactory
+from tests.factories import ContactFactory, CustomerFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +33,7 @@ def desk(transactional_db: None) -> dict:  # type: ignore[type-arg]
     customer = CustomerFactory(
         name="北京华信科技有限公司", account_manager=admin, phone="010-88886666"
     )
-    Contact.objects.create(customer=customer, name="李雷", mobile="13900001111", is_primary=True)
+    ContactFactory(customer=customer, name="李雷", mobile="13900001111", is_primary=True)
     now = timezone.now()
     log = services.service_request_create
     made = {

@@ -1,12 +1,10 @@
 """The sales API: opportunities, their plan, the board move, winning and losing, activities."""
 
-import json
-
 import pytest
 
 from guanxi.customers.models import Contact, Customer
 from guanxi.sales.models import Opportunity, OpportunityPeriod, PipelineStage
-from tests.conftest import Book, People, bearer_for
+from tests.conftest import Book, People, bearer_for, patch, post
 
 pytestmark = pytest.mark.django_db
 LEAD = {
@@ -20,14 +18,6 @@ LEAD = {
     "amount": "250000",
     "expected_close": "2027-03-31",
 }
-
-
-def post(client, url, body):  # type: ignore[no-untyped-def]
-    return client.post(url, json.dumps(body), content_type="application/json")
-
-
-def patch(client, url, body):  # type: ignore[no-untyped-def]
-    return client.patch(url, json.dumps(body), content_type="application/json")
 
 
 def stage(code: str) -> PipelineStage:

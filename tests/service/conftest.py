@@ -1,6 +1,5 @@
 """A frozen clock on a Tuesday morning in Shanghai, and a helper to log requests."""
 
-import json
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -8,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 
-from tests.conftest import People, bearer_for
+from tests.conftest import People, bearer_for, post
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Tuesday 1 September 2026, 10:00 in Shanghai: a working morning.
@@ -17,14 +16,6 @@ TUESDAY_10 = datetime(2026, 9, 1, 10, 0, tzinfo=SHANGHAI)
 
 def at(*args: int) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
-
-
-def post(client: Any, url: str, body: Any) -> Any:
-    return client.post(url, json.dumps(body), content_type="application/json")
-
-
-def patch(client: Any, url: str, body: Any) -> Any:
-    return client.patch(url, json.dumps(body), content_type="application/json")
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from guanxi.customers.models import Customer
 from guanxi.service import services
 from guanxi.service.models import Callback, RequestEvent, ServiceRequest
-from tests.conftest import Book, People, bearer_for
+from tests.conftest import Book, People, bearer_for, patch, post
 from tests.factories import ContactFactory
-from tests.service.conftest import at, log_request, patch, post
+from tests.service.conftest import at, log_request
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/service-requests"

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Book, People, bearer_for, client_for
-from tests.service.conftest import log_request, post
+from tests.conftest import Book, People, bearer_for, client_for, post
+from tests.service.conftest import log_request
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/service-requests"

@@ -6,11 +6,11 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from guanxi.customers.models import Contact
 from guanxi.service.mailbox import poll_mailbox
 from guanxi.service.models import RequestAttachment, RequestComment, ServiceRequest
 from guanxi.service.services import service_request_pause
 from tests.conftest import Book, People
+from tests.factories import ContactFactory
 from tests.service.imap_server import ImapServer, Mailbox
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def mailbox(settings: Any) -> Any:
 def test_a_new_message_becomes_a_request_and_is_acknowledged(
     people: People, book: Book, mailbox: Mailbox, django_capture_on_commit_callbacks: Any
 ) -> None:
-    Contact.objects.create(customer=book.east, name="王芳", email="wangfang@huaxin.example")
+    ContactFactory(customer=book.east, name="王芳", email="wangfang@huaxin.example")
     mailbox.messages.append(
         message(
             "王芳 <WangFang@huaxin.example>",

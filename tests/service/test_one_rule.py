@@ -6,8 +6,7 @@ from typing import Any
 import pytest
 
 from guanxi.service.models import ServiceRequest
-from tests.conftest import People, bearer_for, client_for
-from tests.service.conftest import post
+from tests.conftest import People, bearer_for, client_for, post
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from guanxi.core.models import Notification
-from guanxi.customers.models import Contact
 from guanxi.service.models import (
     BusinessCalendar,
     Callback,
@@ -23,6 +22,7 @@ from guanxi.service.services import (
     service_request_handle,
 )
 from tests.conftest import ROLE_PERSONAS, Book, People, client_for
+from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 OK, FORBIDDEN, MISSING = 200, 403, 404
@@ -147,7 +147,7 @@ def test_signed_out_visitors_go_to_the_login_page(desk: dict[str, Any]) -> None:
 class TestFlowThroughPages:
     def test_log_assign_handle_feedback_archive(self, people: People, book: Book) -> None:
         client = client_for(people.service_east)
-        contact = Contact.objects.create(customer=book.east, name="李雷", mobile="13900001111")
+        contact = ContactFactory(customer=book.east, name="李雷", mobile="13900001111")
         response = client.post(
             "/service/new/",
             {
@@ -253,7 +253,7 @@ class TestPublicForm:
     def test_a_visitor_logs_a_request(self, people: People, book: Book) -> None:
         cache.clear()
         intake = IntakeForm.objects.create(name="售后服务", team=people.east)
-        Contact.objects.create(customer=book.east, name="韩梅梅", mobile="13700001111")
+        ContactFactory(customer=book.east, name="韩梅梅", mobile="13700001111")
         response = client_for(None).post(
             f"/help/{intake.token}/",
             {

@@ -7,8 +7,8 @@ import pytest
 
 from guanxi.core.models import AuditEntry
 from guanxi.service.models import BusinessCalendar, CalendarDay, Callback, SlaPolicy
-from tests.conftest import Book, People, bearer_for
-from tests.service.conftest import at, log_request, patch, post
+from tests.conftest import Book, People, bearer_for, patch, post
+from tests.service.conftest import at, log_request
 
 pytestmark = pytest.mark.django_db
 

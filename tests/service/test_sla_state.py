@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from guanxi.service.models import ServiceRequest, sla_state_expression, sla_state_filter
+from tests.factories import ServiceRequestFactory
 
 SR = ServiceRequest
 minutes = st.one_of(st.none(), st.integers(min_value=-600, max_value=600))
@@ -35,7 +36,7 @@ class TestStateRule(TestCase):
     ) -> None:
         now = timezone.now()
         due = None if due_in is None else now + timedelta(minutes=due_in)
-        request = SR.objects.create(
+        request = ServiceRequestFactory(
             number=f"SR{SR.objects.count() + 1:010d}",
             service_type="inquiry",
             summary="x",

@@ -11,7 +11,13 @@ from guanxi.customers.models import Contact, Customer
 from guanxi.orders.models import Order
 from guanxi.transfer.models import ImportJob
 from tests.conftest import Book, People, client_for
-from tests.factories import ProductFactory, WarehouseFactory
+from tests.factories import (
+    ContactFactory,
+    InteractionFactory,
+    OrderFactory,
+    ProductFactory,
+    WarehouseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +130,7 @@ class TestCustomerForm:
 
     def test_merge_after_preview(self, people: People, book: Book) -> None:
         supervisor = client_for(people.sup_east)
-        Contact.objects.create(customer=book.east2, name="赵六", is_primary=True)
+        ContactFactory(customer=book.east2, name="赵六", is_primary=True)
         preview = supervisor.get(f"/customers/{book.east.pk}/merge/?source={book.east2.pk}")
         assert 'id="merge-preview"' in preview.content.decode()
         response = supervisor.post(
@@ -162,7 +168,7 @@ class TestContactsAndInteractions:
 
         from guanxi.customers.models import Interaction
 
-        interaction = Interaction.objects.create(
+        interaction = InteractionFactory(
             customer=book.east, occurred_at=timezone.now(), channel="phone", summary="误记"
         )
         page = client_for(people.rep_east).get(f"/interactions/{interaction.pk}/").content.decode()
@@ -229,9 +235,7 @@ class TestOrdersAndStock:
         ]
 
     def test_status_moves_forward_only(self, people: People, book: Book) -> None:
-        order = Order.objects.create(
-            number="SO9", customer=book.east, order_date="2026-01-01", total=1
-        )
+        order = OrderFactory(number="SO9", customer=book.east, order_date="2026-01-01", total=1)
         rep = client_for(people.rep_east)
         rep.post(f"/orders/{order.pk}/edit/", {"status": "completed"})
         assert Order.objects.get(pk=order.pk).status == "confirmed"

@@ -13,7 +13,13 @@ from guanxi.customers.models import Contact, Interaction
 from guanxi.orders.models import Order, OrderLine
 from guanxi.transfer.models import ImportJob
 from tests.conftest import ROLE_PERSONAS, Book, People, client_for
-from tests.factories import ProductFactory, WarehouseFactory
+from tests.factories import (
+    ContactFactory,
+    InteractionFactory,
+    OrderFactory,
+    ProductFactory,
+    WarehouseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +42,7 @@ def world(people: People, book: Book) -> World:
     product = ProductFactory(name="伺服电机", price="2350.00")
     warehouse = WarehouseFactory(name="上海仓")
     StockItem.objects.create(product=product, warehouse=warehouse, location="A-01", quantity=5)
-    order = Order.objects.create(
+    order = OrderFactory(
         number="SO1", customer=book.east, order_date=date(2026, 3, 1), total=Decimal("4700")
     )
     OrderLine.objects.create(
@@ -48,13 +54,13 @@ def world(people: People, book: Book) -> World:
         unit_price=Decimal("2350"),
         amount=Decimal("4700"),
     )
-    west_order = Order.objects.create(
+    west_order = OrderFactory(
         number="SO2", customer=book.west, order_date=date(2026, 3, 2), total=Decimal("100")
     )
     return World(
         book=book,
-        contact=Contact.objects.create(customer=book.east, name="张三丰", is_primary=True),
-        interaction=Interaction.objects.create(
+        contact=ContactFactory(customer=book.east, name="张三丰", is_primary=True),
+        interaction=InteractionFactory(
             customer=book.east, occurred_at=timezone.now(), channel="visit", summary="季度回访"
         ),
         order=order,
