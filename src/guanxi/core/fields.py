@@ -257,6 +257,18 @@ class AmountField(_StoredAs, models.DecimalField):
             value = value.replace(",", "").replace("，", "").strip() or None
         return super().to_python(value)
 
+    def clean(self, value: Any, model_instance: models.Model | None) -> Any:
+        # An amount left empty is the default (an opportunity's 0), where it has one.
+        if value in (None, "") and not self.null and self.has_default():
+            value = self.get_default()
+        return super().clean(value, model_instance)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        field = super().formfield(**kwargs)
+        if field is not None and self.has_default():
+            field.required = False
+        return field
+
 
 def dictionary_fields(model: type[models.Model]) -> dict[str, str]:
     """The model's dictionary fields, each with its category."""

@@ -7,13 +7,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
 from guanxi.api.errors import problem
 from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination, PageNumberPagination, apply_ordering
+from guanxi.api.schemas import Input, model_values
 from guanxi.core.dates import Period
 from guanxi.core.errors import field_error
 from guanxi.core.models import Notification
@@ -22,7 +23,7 @@ from guanxi.customers.selectors import customer_get
 from guanxi.customers.services.customers import DuplicateCustomer
 from guanxi.sales import selectors, services
 from guanxi.sales.filters import ActivityFilterSet, OpportunityFilterSet
-from guanxi.sales.models import Activity, Opportunity, PipelineStage
+from guanxi.sales.models import OPPORTUNITY_FIELDS, Activity, Opportunity, PipelineStage
 
 router = Router(tags=["sales"])
 
@@ -77,37 +78,23 @@ class OpportunityOut(Schema):
     version: int
 
 
-class OpportunityIn(Schema):
-    customer_name: str
-    summary: str
-    contact_name: str = ""
-    contact_phone: str = ""
-    contact_email: str = ""
-    source: str = ""
-    region: str = ""
-    industry: str = ""
-    probability: int | None = None
-    description: str = ""
-    amount: Decimal = Decimal(0)
-    expected_close: date | None = None
+class OpportunityIn(ModelSchema, Input):
+    probability: int | None = Field(None, description="Default: the stage's probability.")
     stage: int | None = None
     assignee: int | None = Field(None, description="Leave out to create an unassigned lead.")
 
+    class Meta:
+        model = Opportunity
+        fields = list(OPPORTUNITY_FIELDS)
 
-class OpportunityPatch(Schema):
-    customer_name: str | None = None
-    summary: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    contact_email: str | None = None
-    source: str | None = None
-    region: str | None = None
-    industry: str | None = None
-    probability: int | None = None
-    description: str | None = None
-    amount: Decimal | None = None
-    expected_close: date | None = None
+
+class OpportunityPatch(ModelSchema, Input):
     version: int | None = Field(None, description="The version you read; 409 if it changed.")
+
+    class Meta:
+        model = Opportunity
+        fields = list(OPPORTUNITY_FIELDS)
+        fields_optional = "__all__"
 
 
 OpportunityQuery = query_schema(
@@ -207,9 +194,7 @@ def opportunity_list(request: HttpRequest, filters: Query[OpportunityQuery]) -> 
 )
 def opportunity_create(request: HttpRequest, payload: OpportunityIn) -> Status:
     actor = _actor(request)
-    values = payload.dict(exclude={"assignee", "stage"})
-    if values["probability"] is None:
-        values.pop("probability")
+    values = model_values(payload, Opportunity, partial=False, exclude={"assignee", "stage"})
     stage = None
     if payload.stage is not None:
         stage = PipelineStage.objects.filter(pk=payload.stage, active=True).first()
@@ -237,9 +222,11 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> Opportunity
 def opportunity_update(request: HttpRequest, opportunity_id: int, payload: OpportunityPatch) -> Any:
     actor = _actor(request)
     opportunity = selectors.opportunity_get(actor=actor, pk=opportunity_id)
-    values = payload.dict(exclude_unset=True)
+    values = model_values(payload, Opportunity, partial=True, exclude={"version"})
     try:
-        return services.opportunity_update(actor=actor, opportunity=opportunity, **values)
+        return services.opportunity_update(
+            actor=actor, opportunity=opportunity, version=payload.version, **values
+        )
     except services.StaleOpportunity as error:
         return stale_problem(error)
 

@@ -7,27 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import colleagues
-from guanxi.core.forms import DateInput, DateTimeInput, dictionary_choices
-from guanxi.sales.models import Activity, AssignmentRule, PipelineStage
+from guanxi.core.forms import DateInput, DateTimeInput, ModelForm, dictionary_choices
+from guanxi.sales.models import (
+    OPPORTUNITY_FIELDS,
+    Activity,
+    AssignmentRule,
+    Opportunity,
+    PipelineStage,
+)
 
 
-class OpportunityForm(forms.Form):
-    customer_name = forms.CharField(label=_("Customer name"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), max_length=200)
-    contact_name = forms.CharField(label=_("Contact name"), max_length=50, required=False)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
-    contact_email = forms.CharField(label=_("Contact e-mail"), max_length=254, required=False)
-    source = forms.ChoiceField(label=_("Source"), required=False)
-    region = forms.ChoiceField(label=_("Region"), required=False)
-    industry = forms.ChoiceField(label=_("Industry"), required=False)
-    amount = forms.DecimalField(label=_("Amount"), decimal_places=2, required=False, min_value=0)
-    probability = forms.IntegerField(
-        label=_("Probability of success (%)"), required=False, min_value=0, max_value=100
-    )
-    expected_close = forms.DateField(label=_("Expected close"), required=False, widget=DateInput)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+class OpportunityForm(ModelForm):
+    """The opportunity's fields as the model has them; the service judges the values."""
+
     assignee = forms.ModelChoiceField(
         label=_("Assign to"),
         required=False,
@@ -35,11 +27,34 @@ class OpportunityForm(forms.Form):
         empty_label=_("Nobody yet (unassigned)"),
     )
 
+    class Meta:
+        model = Opportunity
+        fields = list(OPPORTUNITY_FIELDS)
+        widgets = {
+            "expected_close": DateInput,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
     def __init__(self, *args: Any, actor: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = dictionary_choices("source", "—")  # type: ignore[attr-defined]
-        self.fields["region"].choices = dictionary_choices("region", "—")  # type: ignore[attr-defined]
-        self.fields["industry"].choices = dictionary_choices("industry", "—")  # type: ignore[attr-defined]
+        # Left empty, a new opportunity takes its stage's probability.
+        self.fields["probability"].required = False
+        self.order_fields(
+            [
+                "customer_name",
+                "summary",
+                "contact_name",
+                "contact_phone",
+                "contact_email",
+                "source",
+                "region",
+                "industry",
+                "amount",
+                "probability",
+                "expected_close",
+                "description",
+            ]
+        )
         if editing:
             # The version the editor loaded: saving over a newer one is refused.
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -12,10 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Team
+from guanxi.core import fields
 from guanxi.core.models import BilingualLabelMixin, TimestampedModel
 from guanxi.customers.models import Contact, Customer
 
-PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+_PERCENT_MESSAGE = _("Enter a whole number from 0 to 100.")
+PERCENT = [
+    MinValueValidator(0, message=_PERCENT_MESSAGE),
+    MaxValueValidator(100, message=_PERCENT_MESSAGE),
+]
 
 
 class PipelineStage(BilingualLabelMixin, models.Model):
@@ -51,19 +56,24 @@ class Opportunity(TimestampedModel):
     CLOSED = (Status.SUCCESS, Status.FAILED)
 
     number = models.CharField(_("number"), max_length=32, unique=True)
-    source = models.CharField(_("source"), max_length=32, blank=True)
-    customer_name = models.CharField(_("customer name"), max_length=200)
+    source = fields.DictionaryField(_("source"), category="source", max_length=32, blank=True)
+    customer_name = models.CharField(
+        _("customer name"), max_length=200, error_messages=fields.REQUIRED
+    )
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    region = models.CharField(_("region"), max_length=32, blank=True)
-    industry = models.CharField(_("industry"), max_length=32, blank=True)
-    summary = models.CharField(_("summary"), max_length=200)
+    contact_phone = fields.PhoneField(_("contact phone"), blank=True)
+    contact_email = fields.EmailField(_("contact e-mail"), blank=True)
+    region = fields.DictionaryField(_("region"), category="region", max_length=32, blank=True)
+    industry = fields.DictionaryField(_("industry"), category="industry", max_length=32, blank=True)
+    summary = models.CharField(_("summary"), max_length=200, error_messages=fields.REQUIRED)
     description = models.TextField(_("description"), blank=True)
     probability = models.PositiveSmallIntegerField(
-        _("probability of success (%)"), default=10, validators=PERCENT
+        _("probability of success (%)"),
+        default=10,
+        validators=PERCENT,
+        error_messages={"invalid": _PERCENT_MESSAGE},
     )
-    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2, default=Decimal(0))
+    amount = fields.AmountField(_("amount"), default=Decimal(0))
     expected_close = models.DateField(_("expected close"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.UNASSIGNED
@@ -201,6 +211,23 @@ class OpportunityPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity_id} {self.status} {self.stage_id}"
+
+
+# Every opportunity field a person may set (besides stage, assignee and status).
+OPPORTUNITY_FIELDS = (
+    "customer_name",
+    "contact_name",
+    "summary",
+    "description",
+    "contact_phone",
+    "contact_email",
+    "source",
+    "region",
+    "industry",
+    "probability",
+    "amount",
+    "expected_close",
+)
 
 
 class DevelopmentPlanStep(TimestampedModel):

@@ -3,46 +3,34 @@
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Team, User
 from guanxi.accounts.selectors import visible_users
-from guanxi.catalog.services import to_decimal
 from guanxi.core import validators
 from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.sequences import next_numbers
+from guanxi.core.validation import full_clean
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.selectors import customer_for_update
 from guanxi.customers.services.contacts import contact_create
 from guanxi.customers.services.customers import customer_create, find_duplicates
-from guanxi.sales.models import DevelopmentPlanStep, Opportunity, PipelineStage
+from guanxi.sales.models import (
+    OPPORTUNITY_FIELDS,
+    DevelopmentPlanStep,
+    Opportunity,
+    PipelineStage,
+)
 from guanxi.sales.selectors import opportunity_for_update
 from guanxi.sales.services.assignment import apply_assignment_rule
 from guanxi.sales.services.periods import open_period
 
 S = Opportunity.Status
-TEXT_LIMITS = {
-    "customer_name": 200,
-    "contact_name": 50,
-    "summary": 200,
-    "description": None,
-}
-OPPORTUNITY_FIELDS = (
-    *TEXT_LIMITS,
-    "contact_phone",
-    "contact_email",
-    "source",
-    "region",
-    "industry",
-    "probability",
-    "amount",
-    "expected_close",
-)
 
 
 class StaleOpportunity(Exception):
@@ -64,46 +52,10 @@ class StaleOpportunity(Exception):
         }
 
 
-def _probability(value: Any) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ValidationError(_("Enter a whole number from 0 to 100.")) from None
-    if not 0 <= number <= 100:
-        raise ValidationError(_("Enter a whole number from 0 to 100."))
-    return number
-
-
-def clean_opportunity(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    """Every given field cleaned; all the errors at once, keyed by field."""
-    lookup = DictionaryLookup()
-    cleaners = {
-        "contact_phone": lambda v: validators.clean_phone(validators.clean_text(v)),
-        "contact_email": lambda v: validators.clean_email(validators.clean_text(v)),
-        "source": lambda v: lookup.code("source", v),
-        "region": lambda v: lookup.code("region", v),
-        "industry": lambda v: lookup.code("industry", v),
-        "probability": _probability,
-        "amount": lambda v: to_decimal("amount", 0 if v in (None, "") else v),
-        "expected_close": validators.parse_date,
-    }
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for field, value in values.items():
-        try:
-            if field in cleaners:
-                cleaned[field] = cleaners[field](value)
-            else:
-                cleaned[field] = validators.clean_text(value, TEXT_LIMITS[field])
-        except ValidationError as error:
-            messages = error.message_dict.get(field) if hasattr(error, "error_dict") else None
-            errors[field] = messages or error.messages
-    for field in ("customer_name", "summary"):
-        if (not partial or field in values) and not cleaned.get(field) and field not in errors:
-            errors[field] = [_("This field is required.")]
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+def _check_fields(values: dict[str, Any]) -> None:
+    unknown = set(values) - set(OPPORTUNITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
 
 
 def default_stage() -> PipelineStage:
@@ -165,25 +117,18 @@ def opportunity_create(
             assignee = actor
         if assignee is not None:
             _check_assignee(actor, assignee)
-    unknown = set(values) - set(OPPORTUNITY_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
-    cleaned = clean_opportunity(values)
+    _check_fields(values)
     stage = stage or default_stage()
-    cleaned.setdefault("probability", stage.probability)
+    values.setdefault("probability", stage.probability)
     if team is None:
         team = assignee.team if assignee else (actor.team if actor else None)
+    opportunity = Opportunity(stage=stage, team=team, created_by=actor, **values)
+    full_clean(opportunity, fields=OPPORTUNITY_FIELDS)
     duplicates = find_duplicates(
-        name=cleaned["customer_name"], phone=cleaned.get("contact_phone", ""), limit=1
+        name=opportunity.customer_name, phone=opportunity.contact_phone, limit=1
     )
-    opportunity = Opportunity(
-        number=new_opportunity_numbers(1)[0],
-        stage=stage,
-        team=team,
-        created_by=actor,
-        possible_duplicate=duplicates[0] if duplicates else None,
-        **cleaned,
-    )
+    opportunity.number = new_opportunity_numbers(1)[0]
+    opportunity.possible_duplicate = duplicates[0] if duplicates else None
     now = timezone.now()
     if assignee is not None:
         opportunity.assignee = assignee
@@ -221,13 +166,13 @@ def opportunity_update(
     opportunity = _lock(actor, opportunity)
     _check_version(opportunity, version)
     _require_open(opportunity)
-    unknown = set(values) - set(OPPORTUNITY_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
-    cleaned = clean_opportunity(values, partial=True)
+    _check_fields(values)
     before = snapshot(opportunity)
-    for field, value in cleaned.items():
+    for field, value in values.items():
         setattr(opportunity, field, value)
+    full_clean(opportunity, fields=values)
+    if snapshot(opportunity) == before:
+        return opportunity
     opportunity.version += 1
     opportunity.save()
     audit_update(actor=actor, instance=opportunity, before=before)

@@ -149,11 +149,13 @@ def opportunity_create(request: AuthedRequest) -> HttpResponse:
 @require("sales.change_opportunity")
 def opportunity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     opportunity = selectors.opportunity_get(actor=request.user, pk=pk)
-    initial = {
-        field: getattr(opportunity, field) for field in services.opportunities.OPPORTUNITY_FIELDS
-    }
-    initial["version"] = opportunity.version
-    form = OpportunityForm(request.POST or None, actor=request.user, editing=True, initial=initial)
+    form = OpportunityForm(
+        request.POST or None,
+        actor=request.user,
+        editing=True,
+        instance=opportunity,
+        initial={"version": opportunity.version},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = run_service(
