@@ -30,7 +30,7 @@ class TestProducts:
         response = post(bearer_for(people.admin), "/api/v1/products", {"name": "x", "price": "-1"})
         assert response.status_code == 422
         assert response.json()["errors"] == [
-            {"field": "price", "message": "This cannot be negative."}
+            {"field": "price", "message": "The amount cannot be negative."}
         ]
 
 

@@ -231,6 +231,43 @@ class TestOtherKinds:
         ]
         assert StockItem.objects.get(product=product, warehouse=warehouse).quantity == 10
 
+    def test_a_stock_count_is_a_movement_with_its_audit(
+        self, people: People, tmp_path: Path
+    ) -> None:
+        from guanxi.catalog.models import StockMovement
+
+        ProductFactory(code="P1"), WarehouseFactory(code="W1")
+        for quantity in (10, 7):
+            text = f"产品编号,仓库编号,货位,数量\nP1,W1,A-01,{quantity}\n"
+            run(people.admin, "inventory", write(tmp_path, "s.csv", text))
+        item = StockItem.objects.get(location="A-01")
+        assert item.quantity == 7
+        moves = StockMovement.objects.order_by("id").values_list(
+            "delta", "quantity_after", "reason"
+        )
+        assert list(moves) == [
+            (10, 10, "Imported stock count"),
+            (-3, 7, "Imported stock count"),
+        ]
+        changes = AuditEntry.objects.filter(model="catalog.stockitem").order_by("id")
+        assert [entry.changes["quantity"] for entry in changes] == [
+            ["0", "10.00"],
+            ["10.00", "7.00"],
+        ]
+
+    def test_products_are_written_by_their_services(self, people: People, tmp_path: Path) -> None:
+        text = '产品编号,产品名称,单价\nP7,打印机,"1,299.00"\nP8,,5\nP9,扫描仪,-1\n'
+        result = run(people.admin, "products", write(tmp_path, "p.csv", text), skip_bad_rows=True)
+        assert (result.created, result.errors) == (
+            1,
+            [
+                {"row": 3, "column": "产品名称", "message": "This field is required."},
+                {"row": 4, "column": "单价", "message": "The amount cannot be negative."},
+            ],
+        )
+        entry = AuditEntry.objects.get(model="catalog.product", action="create")
+        assert (entry.actor, entry.changes["price"]) == (people.admin, [None, "1299.00"])
+
     def test_orders_with_missing_customers_created(
         self, people: People, book: Book, tmp_path: Path
     ) -> None:

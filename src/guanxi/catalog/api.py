@@ -6,15 +6,16 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
 from guanxi.api.filters import query_schema
 from guanxi.api.pagination import PageNumberPagination, apply_ordering
+from guanxi.api.schemas import Input, model_values
 from guanxi.catalog import selectors, services
 from guanxi.catalog.filters import ProductFilterSet, StockFilterSet
-from guanxi.catalog.models import Product, Warehouse
+from guanxi.catalog.models import PRODUCT_FIELDS, Product, Warehouse
 from guanxi.core.errors import field_error
 
 router = Router(tags=["catalog"])
@@ -34,25 +35,20 @@ class ProductOut(Schema):
     created_at: datetime
 
 
-class ProductIn(Schema):
+class ProductIn(ModelSchema, Input):
     name: str
-    code: str = Field("", max_length=32)
-    model: str = ""
-    grade: str = ""
-    unit: str = "件"
-    price: Decimal = Decimal(0)
-    notes: str = ""
-    active: bool = True
+    code: str = Field("", max_length=32, description="Leave out for a generated code.")
+
+    class Meta:
+        model = Product
+        fields = list(PRODUCT_FIELDS)
 
 
-class ProductPatch(Schema):
-    name: str | None = None
-    model: str | None = None
-    grade: str | None = None
-    unit: str | None = None
-    price: Decimal | None = None
-    notes: str | None = None
-    active: bool | None = None
+class ProductPatch(ModelSchema, Input):
+    class Meta:
+        model = Product
+        fields = list(PRODUCT_FIELDS)
+        fields_optional = "__all__"
 
 
 ProductQuery = query_schema(
@@ -121,7 +117,8 @@ def product_list(request: HttpRequest, filters: Query[ProductQuery]) -> Any:  # 
 
 @router.post("/products", response={201: ProductOut}, summary="Create a product")
 def product_create(request: HttpRequest, payload: ProductIn) -> Status:
-    product = services.product_create(actor=_actor(request), **payload.dict())
+    values = model_values(payload, Product, partial=False, exclude={"code"})
+    product = services.product_create(actor=_actor(request), code=payload.code, **values)
     return Status(201, product)
 
 
@@ -134,7 +131,8 @@ def product_detail(request: HttpRequest, product_id: int) -> Product:
 def product_update(request: HttpRequest, product_id: int, payload: ProductPatch) -> Product:
     actor = _actor(request)
     product = selectors.product_get(actor=actor, pk=product_id)
-    return services.product_update(actor=actor, product=product, **payload.dict(exclude_unset=True))
+    values = model_values(payload, Product, partial=True)
+    return services.product_update(actor=actor, product=product, **values)
 
 
 @router.get("/warehouses", response=list[WarehouseOut], summary="List warehouses")

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.catalog.models import Product, Warehouse
+from guanxi.core.forms import ModelForm
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(ModelForm):
     class Meta:
         model = Product
         fields = ["code", "name", "model", "grade", "unit", "price", "active", "notes"]
@@ -18,9 +19,6 @@ class ProductForm(forms.ModelForm):
         self.fields["code"].required = False
         if self.instance.pk:
             self.fields["code"].disabled = True
-
-    def validate_unique(self) -> None:
-        """Uniqueness is the service's to check, with its own message."""
 
 
 class WarehouseForm(forms.ModelForm):

@@ -6,16 +6,17 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core import fields
 from guanxi.core.models import TimestampedModel
 
 
 class Product(TimestampedModel):
-    code = models.CharField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=32, unique=True, error_messages=fields.REQUIRED)
+    name = models.CharField(_("name"), max_length=200, error_messages=fields.REQUIRED)
     model = models.CharField(_("model"), max_length=100, blank=True)
     grade = models.CharField(_("grade or batch"), max_length=50, blank=True)
-    unit = models.CharField(_("unit"), max_length=20, default="件")
-    price = models.DecimalField(_("price"), max_digits=14, decimal_places=2, default=Decimal(0))
+    unit = models.CharField(_("unit"), max_length=20, default="件", error_messages=fields.REQUIRED)
+    price = fields.AmountField(_("price"), max_digits=14, default=Decimal(0))
     notes = models.TextField(_("notes"), blank=True)
     active = models.BooleanField(_("active"), default=True)
 
@@ -36,6 +37,10 @@ class Product(TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("product-detail", args=[self.pk])
+
+
+# Every product field a person may set (besides its code, given once).
+PRODUCT_FIELDS = ("name", "model", "grade", "unit", "price", "notes", "active")
 
 
 class Warehouse(TimestampedModel):

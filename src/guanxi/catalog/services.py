@@ -8,14 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
-from guanxi.catalog.models import Product, StockItem, StockMovement, Warehouse
+from guanxi.catalog.models import PRODUCT_FIELDS, Product, StockItem, StockMovement, Warehouse
 from guanxi.core.audit import audit_create, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.sequences import next_numbers
-from guanxi.core.validators import clean_text
-
-PRODUCT_FIELDS = ("name", "model", "grade", "unit", "price", "notes", "active")
-TEXT_LIMITS = {"code": 32, "name": 200, "model": 100, "grade": 50, "unit": 20}
+from guanxi.core.validation import full_clean
 
 
 def to_decimal(field: str, value: Any, *, allow_negative: bool = False) -> Decimal:
@@ -32,28 +29,6 @@ def to_decimal(field: str, value: Any, *, allow_negative: bool = False) -> Decim
     return number.quantize(Decimal("0.01"))
 
 
-def clean_product(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for field, value in values.items():
-        try:
-            if field == "price":
-                cleaned[field] = to_decimal("price", value if value not in (None, "") else 0)
-            elif field == "active":
-                cleaned[field] = bool(value)
-            else:
-                cleaned[field] = clean_text(value, TEXT_LIMITS.get(field))
-        except ValidationError as error:
-            errors[field] = error.messages
-    if (not partial or "name" in values) and not cleaned.get("name") and "name" not in errors:
-        errors["name"] = [_("This field is required.")]
-    if (not partial or "unit" in values) and "unit" in cleaned and not cleaned["unit"]:
-        errors["unit"] = [_("This field is required.")]
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
-
-
 def new_product_code() -> str:
     return f"P{next_numbers('product')[0]:06d}"
 
@@ -62,23 +37,36 @@ def new_product_code() -> str:
 def product_create(*, actor: User, code: str = "", **values: Any) -> Product:
     require_perm(actor, "catalog.add_product")
     require_write(actor)
-    cleaned = clean_product(values)
-    code = code.strip()
+    _check_fields(values)
+    code = (code or "").strip()
+    product = Product(code=code, **values)
+    full_clean(product, fields=[*PRODUCT_FIELDS, *(["code"] if code else [])])
     if code and Product.objects.filter(code=code).exists():
         raise field_error("code", _("A product with the code %(code)s exists.") % {"code": code})
-    product = Product.objects.create(code=code or new_product_code(), **cleaned)
+    product.code = code or new_product_code()
+    product.save()
     audit_create(actor=actor, instance=product)
     return product
+
+
+def _check_fields(values: dict[str, Any]) -> None:
+    unknown = set(values) - set(PRODUCT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown product fields: {sorted(unknown)}")
 
 
 @transaction.atomic
 def product_update(*, actor: User, product: Product, **values: Any) -> Product:
     require_perm(actor, "catalog.change_product")
     require_write(actor)
-    cleaned = clean_product(values, partial=True)
+    _check_fields(values)
+    product = Product.objects.select_for_update().get(pk=product.pk)
     before = snapshot(product)
-    for field, value in cleaned.items():
+    for field, value in values.items():
         setattr(product, field, value)
+    full_clean(product, fields=values)
+    if snapshot(product) == before:
+        return product
     product.save()
     audit_update(actor=actor, instance=product, before=before)
     return product
@@ -124,10 +112,39 @@ def stock_adjust(
     change = to_decimal("delta", delta, allow_negative=True)
     if change == 0 and notes is None:
         raise field_error("delta", _("Enter a quantity other than zero."))
-    location = location.strip()[:50]
-    item, _created = StockItem.objects.select_for_update(of=("self",)).get_or_create(
-        product=product, warehouse=warehouse, location=location
+    item, _created = _lock_stock(product, warehouse, location)
+    return _move_stock(actor, item, change, reason, notes)
+
+
+@transaction.atomic
+def stock_count(
+    *,
+    actor: User,
+    product: Product,
+    warehouse: Warehouse,
+    location: str = "",
+    quantity: Any,
+    reason: str = "",
+    notes: str | None = None,
+) -> tuple[StockItem, bool]:
+    """Set the quantity counted at one bin location (an imported stock take); whether the
+    location is new. The difference is recorded as a movement like any adjustment."""
+    require_perm(actor, "catalog.change_stockitem")
+    require_write(actor)
+    counted = to_decimal("quantity", quantity)
+    item, created = _lock_stock(product, warehouse, location)
+    return _move_stock(actor, item, counted - item.quantity, reason, notes), created
+
+
+def _lock_stock(product: Product, warehouse: Warehouse, location: str) -> tuple[StockItem, bool]:
+    return StockItem.objects.select_for_update(of=("self",)).get_or_create(
+        product=product, warehouse=warehouse, location=location.strip()[:50]
     )
+
+
+def _move_stock(
+    actor: User, item: StockItem, change: Decimal, reason: str, notes: str | None
+) -> StockItem:
     before = snapshot(item)
     if item.quantity + change < 0:
         raise field_error(
@@ -138,9 +155,9 @@ def stock_adjust(
             )
             % {
                 "on_hand": f"{item.quantity.normalize():f}",
-                "unit": product.unit,
-                "product": product.name,
-                "place": f"{warehouse.name} {location}".strip(),
+                "unit": item.product.unit,
+                "product": item.product.name,
+                "place": f"{item.warehouse.name} {item.location}".strip(),
                 "wanted": f"{(-change).normalize():f}",
             },
         )

@@ -57,9 +57,7 @@ def product_create(request: AuthedRequest) -> HttpResponse:
 @require("catalog.change_product")
 def product_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     product = selectors.product_get(actor=request.user, pk=pk)
-    form = ProductForm(
-        request.POST or None, instance=selectors.product_get(actor=request.user, pk=pk)
-    )
+    form = ProductForm(request.POST or None, instance=product)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.changed_data if name != "code"}
         updated = run_service(

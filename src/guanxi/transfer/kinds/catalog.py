@@ -5,14 +5,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
-from guanxi.catalog.models import Product, StockItem, StockMovement, Warehouse
+from guanxi.catalog.models import Product, Warehouse
 from guanxi.catalog.selectors import product_list, stock_list
-from guanxi.catalog.services import clean_product, to_decimal
+from guanxi.catalog.services import product_create, product_update, stock_count, to_decimal
+from guanxi.core.validation import clean_values
 from guanxi.transfer.columns import Column
 from guanxi.transfer.engine import Importer, ParsedRow
 
@@ -43,47 +43,36 @@ class ProductImporter(Importer):
     def process(self, rows: list[ParsedRow], *, write: bool) -> int:
         codes = [row.values["code"] for row in rows if row.values.get("code")]
         existing = {p.code: p for p in Product.objects.filter(code__in=codes)}
-        new: list[Product] = []
-        changed: list[Product] = []
         seen: set[str] = set()
         bad = 0
         for row in rows:
             code = row.values.get("code", "")
-            if not code or len(code) > 32 or code in seen:
-                message = (
-                    _("This field is required.")
-                    if not code
-                    else _("The code %(code)s appears twice in this file.") % {"code": code}
-                    if code in seen
-                    else _("A code has at most 32 characters.")
-                )
+            if code in seen:
+                message = _("The code %(code)s appears twice in this file.") % {"code": code}
                 self.fail(row, "code", message)
                 bad += 1
                 continue
             seen.add(code)
+            # An empty cell is not a value: a new product takes the default, one on file keeps
+            # what it has.
             values = {k: v for k, v in row.values.items() if k != "code" and v != ""}
             product = existing.get(code)
             try:
-                cleaned = clean_product(values, partial=product is not None)
+                clean_values(
+                    Product,
+                    {"code": code, **values},
+                    required=["code", "name"] if product is None else ["code"],
+                )
+                if write and product is None:
+                    product_create(actor=self.actor, code=code, **values)
+                    self.result.created += 1
+                elif write and product is not None:
+                    product_update(actor=self.actor, product=product, **values)
+                    self.result.updated += 1
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     self.fail(row, name, " ".join(messages))
                 bad += 1
-                continue
-            if product is None:
-                new.append(Product(code=code, **cleaned))
-            else:
-                for name, value in cleaned.items():
-                    setattr(product, name, value)
-                product.updated_at = timezone.now()
-                changed.append(product)
-        if write:
-            Product.objects.bulk_create(new, batch_size=1000)
-            if changed:
-                fields = {"updated_at", *[c.field for c in PRODUCT_COLUMNS if c.field != "code"]}
-                Product.objects.bulk_update(changed, sorted(fields), batch_size=1000)
-            self.result.created += len(new)
-            self.result.updated += len(changed)
         return bad
 
 
@@ -134,23 +123,15 @@ class InventoryImporter(Importer):
             if not write:
                 continue
             assert product is not None and warehouse is not None
-            location = row.values.get("location", "")[:50]
-            item, created = StockItem.objects.select_for_update(of=("self",)).get_or_create(
-                product=product, warehouse=warehouse, location=location
+            _item, created = stock_count(
+                actor=self.actor,
+                product=product,
+                warehouse=warehouse,
+                location=row.values.get("location", ""),
+                quantity=quantity,
+                reason=_("Imported stock count"),
+                notes=row.values.get("notes") or None,
             )
-            delta = quantity - item.quantity
-            item.quantity = quantity
-            if row.values.get("notes"):
-                item.notes = row.values["notes"]
-            item.save()
-            if delta:
-                StockMovement.objects.create(
-                    stock_item=item,
-                    delta=delta,
-                    quantity_after=quantity,
-                    reason=_("Imported stock count"),
-                    actor=self.actor,
-                )
             if created:
                 self.result.created += 1
             else:
