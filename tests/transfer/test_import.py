@@ -285,6 +285,11 @@ class TestOtherKinds:
         new = Order.objects.get(customer__code="NEW-1")
         assert new.total == Decimal("150.00")
         assert new.lines.get().quantity == 3
+        assert new.created_by == people.admin
+        # The new customer is made by the customer service: searchable, audited.
+        made = AuditEntry.objects.get(model="customers.customer", action="create")
+        assert (made.actor, made.object_repr) == (people.admin, "NEW-1")
+        assert Customer.objects.get(code="NEW-1").search_text
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
@@ -186,3 +187,30 @@ def order_update(
     audit_update(actor=actor, instance=order, before=before)
     churn_order_placed(order)
     return order
+
+
+def orders_bulk_create(*, actor: User, orders: list[tuple[Order, OrderLine | None]]) -> int:
+    """Add many orders of history at once (an import): numbered, stamped, with their lines.
+
+    The rows are checked by the caller against the same rules as ``order_create`` (visible,
+    unarchived customers; known products; a total or a line). Episodes of churn that such
+    orders end are closed by the next churn scan rather than one order at a time.
+    """
+    require_perm(actor, "orders.add_order")
+    require_write(actor)
+    if not orders:
+        return 0
+    generated = iter(new_order_numbers(sum(1 for order, _line in orders if not order.number)))
+    now = timezone.now()
+    for order, _line in orders:
+        order.number = order.number or next(generated)
+        order.created_at = order.updated_at = now
+        order.created_by = actor
+    Order.objects.bulk_create([order for order, _line in orders], batch_size=1000)
+    lines = []
+    for order, line in orders:
+        if line is not None:
+            line.order = order
+            lines.append(line)
+    OrderLine.objects.bulk_create(lines, batch_size=1000)
+    return len(orders)

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,11 +13,11 @@ from guanxi.accounts.models import User
 from guanxi.catalog.models import Product
 from guanxi.catalog.services import to_decimal
 from guanxi.customers.models import Customer
-from guanxi.customers.search import search_fields
 from guanxi.customers.selectors import visible_customers
+from guanxi.customers.services import customer_create
 from guanxi.orders.models import Order, OrderLine
 from guanxi.orders.selectors import order_list
-from guanxi.orders.services import new_order_numbers
+from guanxi.orders.services import orders_bulk_create
 from guanxi.transfer.columns import Column
 from guanxi.transfer.engine import Importer, ParsedRow
 
@@ -156,9 +155,16 @@ class OrderImporter(Importer):
             if not write:
                 continue
             if customer is None:
-                customer = self._create_customer(
-                    code, row.values.get("customer_name", ""), row.number
-                )
+                try:
+                    customer = self._create_customer(
+                        code, row.values.get("customer_name", ""), row.number
+                    )
+                except ValidationError as error:
+                    for name, messages in error.message_dict.items():
+                        column = "customer_name" if name == "name" else "customer"
+                        self.fail(row, column, " ".join(messages))
+                    bad += 1
+                    continue
                 customers[code] = customer
             line = None
             if product is not None:
@@ -185,36 +191,22 @@ class OrderImporter(Importer):
                 status=status,
                 delivery_address=row.values.get("delivery_address", "") or customer.address,
                 total=line.amount if line is not None else (amount or Decimal(0)),
-                created_by=self.actor,
             )
             if number:
                 existing_numbers.add(number)
             to_create.append((order, line))
-        if to_create:
-            generated = iter(new_order_numbers(sum(1 for o, _l in to_create if not o.number)))
-            now = timezone.now()
-            for order, _line in to_create:
-                order.number = order.number or next(generated)
-                order.created_at = order.updated_at = now
-            Order.objects.bulk_create([o for o, _l in to_create], batch_size=1000)
-            lines = []
-            for order, line in to_create:
-                if line is not None:
-                    line.order = order
-                    lines.append(line)
-            OrderLine.objects.bulk_create(lines, batch_size=1000)
-            self.result.created += len(to_create)
+        self.result.created += orders_bulk_create(actor=self.actor, orders=to_create)
         return bad
 
     def _create_customer(self, code: str, name: str, row: int) -> Customer:
         """An unknown customer code becomes a customer of the importing user."""
-        customer = Customer(
+        customer = customer_create(
+            actor=self.actor,
+            account_manager=self.actor,
+            allow_duplicate=True,
             code=code,
             name=name or code,
-            account_manager=self.actor,
-            **search_fields(name=name or code, code=code),
         )
-        customer.save()
         self.missing_created[code] = customer
         self.result.add_warning(
             row, str(COLUMNS[0].label), _("Created the customer %(code)s.") % {"code": code}
