@@ -53,27 +53,40 @@ class DictionaryLookup:
         return list(self.labels.get(category, {}).items())
 
 
-_lookup_in_use: ContextVar[DictionaryLookup | None] = ContextVar("dictionary", default=None)
+class _Shared:
+    """The lookup a block shares, read from the database only when a field first needs it."""
+
+    def __init__(self, lookup: DictionaryLookup | None) -> None:
+        self.lookup = lookup
+
+    def get(self) -> DictionaryLookup:
+        if self.lookup is None:
+            self.lookup = DictionaryLookup()
+        return self.lookup
+
+
+_in_use: ContextVar[_Shared | None] = ContextVar("dictionary", default=None)
 
 
 @contextmanager
-def dictionary_in_use(lookup: DictionaryLookup | None = None) -> Iterator[DictionaryLookup]:
-    """Dictionary fields checked inside this block share one lookup (one query in all).
+def dictionary_in_use(lookup: DictionaryLookup | None = None) -> Iterator[None]:
+    """Dictionary fields checked inside this block share one lookup (one query in all, and none
+    if no dictionary field is checked).
 
     An import holds one for its whole file; ``full_clean`` through ``core.validation`` holds
     one per record. Nested blocks keep the outer lookup.
     """
-    outer = _lookup_in_use.get()
-    if outer is not None and lookup is None:
-        yield outer
+    if _in_use.get() is not None and lookup is None:
+        yield
         return
-    token = _lookup_in_use.set(lookup or DictionaryLookup())
+    token = _in_use.set(_Shared(lookup))
     try:
-        yield _lookup_in_use.get()  # type: ignore[misc]
+        yield
     finally:
-        _lookup_in_use.reset(token)
+        _in_use.reset(token)
 
 
 def current_lookup(category: str) -> DictionaryLookup:
     """The lookup in use, or a fresh one of ``category`` alone."""
-    return _lookup_in_use.get() or DictionaryLookup([category])
+    shared = _in_use.get()
+    return shared.get() if shared is not None else DictionaryLookup([category])

@@ -7,6 +7,7 @@ import show the same words for the same mistake.
 """
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -39,18 +40,23 @@ def clean_values(
     """
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
+    fields = _fields(model)
     for name in required:
         if values.get(name) in (None, ""):
-            field = model._meta.get_field(name)
-            errors[name] = [str(field.error_messages["blank"])]  # type: ignore[union-attr]
+            errors[name] = [str(fields[name].error_messages["blank"])]
     with dictionary_in_use():
         for name, value in values.items():
             if name in errors:
                 continue
             try:
-                cleaned[name] = model._meta.get_field(name).clean(value, None)  # type: ignore[union-attr]
+                cleaned[name] = fields[name].clean(value, None)
             except ValidationError as error:
                 errors[name] = error.messages
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+@cache
+def _fields(model: type[models.Model]) -> dict[str, Any]:
+    return {field.name: field for field in model._meta.concrete_fields}

@@ -134,10 +134,12 @@ class CustomerImporter(Importer):
             except ValidationError as error:
                 self.fail(row, name, " ".join(error.messages))
                 return None
+        code = row.values.get("code", "")
         values: dict[str, Any] = {}
         with dictionary_in_use(self.lookup):
             try:
-                values = clean_values(Customer, given)
+                values = clean_values(Customer, {**given, **({"code": code} if code else {})})
+                values.pop("code", None)
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     self.fail(row, name, " ".join(messages))
@@ -156,12 +158,6 @@ class CustomerImporter(Importer):
             tags = sorted(
                 {t.strip()[:50] for t in TAG_SPLIT.split(row.values["tags"]) if t.strip()}
             )
-        code = row.values.get("code", "")
-        try:
-            clean_values(Customer, {"code": code} if code else {})
-        except ValidationError as error:
-            self.fail(row, "code", " ".join(error.message_dict["code"]))
-            ok = False
         if not ok:
             return None
         return CustomerRow(row, code, values, manager, bool(username), tags)
