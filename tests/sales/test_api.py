@@ -1,8 +1,10 @@
 """The sales API: opportunities, their plan, the board move, winning and losing, activities."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from guanxi.customers.models import Contact, Customer
+from guanxi.sales import services
 from guanxi.sales.models import Opportunity, OpportunityPeriod, PipelineStage
 from tests.conftest import Book, People, bearer_for, patch, post
 
@@ -45,9 +47,17 @@ class TestCreate:
         mine = post(client, "/api/v1/opportunities", LEAD)
         assert mine.status_code == 201
         assert (mine.json()["status"], mine.json()["assignee"]) == ("assigned", people.rep_east.pk)
+        # A rep sees no colleague to name; the service refuses it all the same.
         other = post(client, "/api/v1/opportunities", {**LEAD, "assignee": people.rep_east2.pk})
-        assert other.status_code == 403
-        assert other.json()["detail"] == "You may create opportunities only for yourself."
+        assert other.status_code == 422
+        assert other.json()["errors"] == [
+            {"field": "assignee", "message": f"No user has the id {people.rep_east2.pk}."}
+        ]
+        with pytest.raises(PermissionDenied) as refused:
+            services.opportunity_create(
+                actor=people.rep_east, assignee=people.rep_east2, customer_name="甲", summary="x"
+            )
+        assert str(refused.value) == "You may create opportunities only for yourself."
 
     def test_bad_input_names_each_field(self, people: People) -> None:
         response = post(
@@ -112,9 +122,18 @@ class TestAssign:
             {"assignee": people.rep_west.pk},
         )
         assert response.status_code == 422
-        assert response.json()["errors"][0]["message"].startswith(
-            "You cannot assign opportunities to"
-        )
+        assert response.json()["errors"] == [
+            {"field": "assignee", "message": f"No user has the id {people.rep_west.pk}."}
+        ]
+        with pytest.raises(ValidationError) as refused:
+            services.opportunity_assign(
+                actor=people.sup_east,
+                opportunity=Opportunity.objects.get(pk=lead["id"]),
+                assignee=people.rep_west,
+            )
+        assert refused.value.messages == [
+            f"You cannot assign opportunities to {people.rep_west}: they are outside your team."
+        ]
 
     def test_an_account_manager_may_not_assign(self, people: People) -> None:
         own = post(bearer_for(people.rep_east), "/api/v1/opportunities", LEAD).json()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.filters import UserFilterSet
 from guanxi.accounts.models import ApiToken, Team, User
+from guanxi.core.errors import field_error
 from guanxi.core.filters import filtered
 from guanxi.core.roles import DataScope, data_scope, scope_queryset
 
@@ -25,6 +26,15 @@ def colleagues(actor: User) -> QuerySet[User]:
     return (
         visible_users(actor).filter(is_active=True).order_by("last_name", "first_name", "username")
     )
+
+
+def person_for(*, actor: User, pk: int, field: str) -> User:
+    """The person with ``pk`` that a request names in ``field``, if ``actor`` may see them;
+    refused as unknown otherwise (whether they exist elsewhere is not told)."""
+    user = visible_users(actor).filter(pk=pk).first()
+    if user is None:
+        raise field_error(field, _("No user has the id %(id)s.") % {"id": pk})
+    return user
 
 
 def user_filters(*, actor: User, data: Mapping[str, Any] | None = None) -> UserFilterSet:

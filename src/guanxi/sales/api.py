@@ -11,32 +11,32 @@ from ninja import Field, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import person_for
 from guanxi.api.errors import problem
 from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination, PageNumberPagination, apply_ordering
 from guanxi.api.schemas import Input, model_values
 from guanxi.core.dates import Period
-from guanxi.core.errors import field_error
+from guanxi.core.errors import field_error, require_perm
 from guanxi.core.models import Notification
 from guanxi.core.notifications import mark_read
 from guanxi.customers.selectors import customer_get
 from guanxi.customers.services.customers import DuplicateCustomer
 from guanxi.sales import selectors, services
 from guanxi.sales.filters import ActivityFilterSet, OpportunityFilterSet
-from guanxi.sales.models import OPPORTUNITY_FIELDS, Activity, Opportunity, PipelineStage
+from guanxi.sales.models import (
+    ACTIVITY_FIELDS,
+    OPPORTUNITY_FIELDS,
+    Activity,
+    Opportunity,
+    PipelineStage,
+)
 
 router = Router(tags=["sales"])
 
 
 def _actor(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined,no-any-return]
-
-
-def _user(field: str, pk: int) -> User:
-    user = User.objects.filter(pk=pk).first()
-    if user is None:
-        raise field_error(field, _("No user has the id %(id)s.") % {"id": pk})
-    return user
 
 
 class StageOut(Schema):
@@ -204,7 +204,9 @@ def opportunity_create(request: HttpRequest, payload: OpportunityIn) -> Status:
             )
     opportunity = services.opportunity_create(
         actor=actor,
-        assignee=_user("assignee", payload.assignee) if payload.assignee else None,
+        assignee=person_for(actor=actor, pk=payload.assignee, field="assignee")
+        if payload.assignee
+        else None,
         stage=stage,
         **values,
     )
@@ -238,12 +240,14 @@ def opportunity_update(request: HttpRequest, opportunity_id: int, payload: Oppor
 )
 def opportunity_assign(request: HttpRequest, opportunity_id: int, payload: AssignIn) -> Any:
     actor = _actor(request)
+    # A rep may not assign at all: say so before looking up whom they named.
+    require_perm(actor, "sales.assign_opportunity")
     opportunity = selectors.opportunity_get(actor=actor, pk=opportunity_id)
     try:
         return services.opportunity_assign(
             actor=actor,
             opportunity=opportunity,
-            assignee=_user("assignee", payload.assignee),
+            assignee=person_for(actor=actor, pk=payload.assignee, field="assignee"),
             version=payload.version,
         )
     except services.StaleOpportunity as error:
@@ -387,28 +391,25 @@ class ActivityOut(Schema):
     overdue: bool = Field(..., alias="is_overdue")
 
 
-class ActivityIn(Schema):
-    kind: Activity.Kind = Activity.Kind.TODO
-    subject: str
-    notes: str = ""
-    due_at: datetime
-    duration_minutes: int = Field(30, ge=0, le=1440)
+class ActivityIn(ModelSchema, Input):
     assignee: int | None = None
     customer: int | None = None
     opportunity: int | None = None
-    remind_minutes: int | None = Field(15, ge=0, le=10080)
+
+    class Meta:
+        model = Activity
+        fields = list(ACTIVITY_FIELDS)
 
 
-class ActivityPatch(Schema):
-    kind: Activity.Kind | None = None
-    subject: str | None = None
-    notes: str | None = None
-    due_at: datetime | None = None
-    duration_minutes: int | None = Field(None, ge=0, le=1440)
+class ActivityPatch(ModelSchema, Input):
     assignee: int | None = None
-    remind_minutes: int | None = Field(None, ge=0, le=10080)
     done: bool | None = None
     outcome: str | None = None
+
+    class Meta:
+        model = Activity
+        fields = list(ACTIVITY_FIELDS)
+        fields_optional = "__all__"
 
 
 ActivityQuery = query_schema("ActivityQuery", ActivityFilterSet)
@@ -424,10 +425,14 @@ def activity_list(request: HttpRequest, filters: Query[ActivityQuery]) -> Any:  
 @router.post("/activities", response={201: ActivityOut}, summary="Plan an activity or task")
 def activity_create(request: HttpRequest, payload: ActivityIn) -> Status:
     actor = _actor(request)
-    values = payload.dict(exclude={"assignee", "customer", "opportunity"})
+    values = model_values(
+        payload, Activity, partial=False, exclude={"assignee", "customer", "opportunity"}
+    )
     activity = services.activity_create(
         actor=actor,
-        assignee=_user("assignee", payload.assignee) if payload.assignee else None,
+        assignee=person_for(actor=actor, pk=payload.assignee, field="assignee")
+        if payload.assignee
+        else None,
         customer=customer_get(actor=actor, pk=payload.customer) if payload.customer else None,
         opportunity=(
             selectors.opportunity_get(actor=actor, pk=payload.opportunity)
@@ -450,15 +455,13 @@ def activity_detail(request: HttpRequest, activity_id: int) -> Activity:
 def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPatch) -> Activity:
     actor = _actor(request)
     activity = selectors.activity_get(actor=actor, pk=activity_id)
-    values = payload.dict(exclude_unset=True)
-    done = values.pop("done", None)
-    outcome = values.pop("outcome", None)
-    assignee = values.pop("assignee", None)
+    values = model_values(payload, Activity, partial=True, exclude={"done", "outcome", "assignee"})
+    done, outcome, assignee = payload.done, payload.outcome, payload.assignee
     if values or assignee:
         activity = services.activity_update(
             actor=actor,
             activity=activity,
-            assignee=_user("assignee", assignee) if assignee else None,
+            assignee=person_for(actor=actor, pk=assignee, field="assignee") if assignee else None,
             **values,
         )
     if done is not None or outcome is not None:

@@ -111,30 +111,22 @@ def _next_hour() -> Any:
     return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
 
 
-class ActivityForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type"), choices=Activity.Kind.choices)
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    due_at = forms.DateTimeField(label=_("Due"), widget=DateTimeInput, initial=_next_hour)
-    duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), min_value=0, max_value=1440, initial=30
-    )
-    remind_minutes = forms.IntegerField(
-        label=_("Remind me (minutes before)"),
-        min_value=0,
-        max_value=10080,
-        required=False,
-        initial=15,
-        help_text=_("Leave empty for no reminder."),
-    )
+class ActivityForm(ModelForm):
     assignee = forms.ModelChoiceField(label=_("Assigned to"), queryset=User.objects.none())
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+
+    class Meta:
+        model = Activity
+        fields = ["kind", "subject", "due_at", "duration_minutes", "remind_minutes", "notes"]
+        labels = {"remind_minutes": _("Remind me (minutes before)")}
+        help_texts = {"remind_minutes": _("Leave empty for no reminder.")}
+        widgets = {"due_at": DateTimeInput, "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["due_at"].initial = _next_hour
         if actor.has_perm("sales.assign_opportunity"):
             self.fields["assignee"].queryset = colleagues(actor)  # type: ignore[attr-defined]
+            self.order_fields([*self.Meta.fields[:5], "assignee", "notes"])
         else:
             del self.fields["assignee"]
 

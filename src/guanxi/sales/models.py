@@ -17,6 +17,8 @@ from guanxi.core.models import BilingualLabelMixin, TimestampedModel
 from guanxi.customers.models import Contact, Customer
 
 _PERCENT_MESSAGE = _("Enter a whole number from 0 to 100.")
+_DURATION_MESSAGE = _("Enter from 0 to 1440 minutes.")
+_REMIND_MESSAGE = _("Enter from 0 to 10080 minutes, or leave it empty.")
 PERCENT = [
     MinValueValidator(0, message=_PERCENT_MESSAGE),
     MaxValueValidator(100, message=_PERCENT_MESSAGE),
@@ -271,11 +273,18 @@ class Activity(TimestampedModel):
         VISIT = "visit", _("Visit")
         TODO = "todo", _("To-do")
 
-    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.TODO)
-    subject = models.CharField(_("subject"), max_length=200)
+    kind = fields.ChoiceField(_("type"), max_length=16, choices=Kind.choices, default=Kind.TODO)
+    subject = models.CharField(_("subject"), max_length=200, error_messages=fields.REQUIRED)
     notes = models.TextField(_("notes"), blank=True)
-    due_at = models.DateTimeField(_("due"))
-    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=30)
+    due_at = fields.AwareDateTimeField(_("due"), error_messages=fields.REQUIRED)
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"),
+        default=30,
+        validators=[
+            MinValueValidator(0, message=_DURATION_MESSAGE),
+            MaxValueValidator(24 * 60, message=_DURATION_MESSAGE),
+        ],
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned to"),
@@ -299,7 +308,14 @@ class Activity(TimestampedModel):
         related_name="activities",
     )
     remind_minutes = models.PositiveIntegerField(
-        _("remind before (minutes)"), null=True, blank=True, default=15
+        _("remind before (minutes)"),
+        null=True,
+        blank=True,
+        default=15,
+        validators=[
+            MinValueValidator(0, message=_REMIND_MESSAGE),
+            MaxValueValidator(7 * 24 * 60, message=_REMIND_MESSAGE),
+        ],
     )
     # When the reminder is due; cleared once sent, so a reminder goes out once.
     remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
@@ -344,6 +360,10 @@ class Activity(TimestampedModel):
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Every activity field a person may set (besides who does it and what it is about).
+ACTIVITY_FIELDS = ("kind", "subject", "notes", "due_at", "duration_minutes", "remind_minutes")
 
 
 class CalendarFeed(models.Model):

@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
-from guanxi.accounts.selectors import visible_users
+from guanxi.accounts.selectors import person_for
 from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination, PageNumberPagination, apply_ordering
 from guanxi.api.schemas import Input, model_values
@@ -62,13 +62,7 @@ def api_field_names() -> Iterator[None]:
 
 
 def _user(actor: User, field: str, pk: int | None) -> User | None:
-    """A person the caller may see (their scope: themselves, their team, or everyone)."""
-    if pk is None:
-        return None
-    user = visible_users(actor).filter(pk=pk).first()
-    if user is None:
-        raise field_error(field, _("No user has the id %(id)s.") % {"id": pk})
-    return user
+    return None if pk is None else person_for(actor=actor, pk=pk, field=field)
 
 
 def _contact(actor: User, pk: int | None) -> Contact | None:

@@ -4,7 +4,6 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,50 +15,17 @@ from guanxi.core import validators
 from guanxi.core.audit import audit_create, audit_delete, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.notifications import in_language_of, notify
+from guanxi.core.validation import full_clean
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import require_visible_customer
-from guanxi.sales.models import Activity, CalendarFeed, Opportunity, hash_token
+from guanxi.sales.models import ACTIVITY_FIELDS, Activity, CalendarFeed, Opportunity, hash_token
 from guanxi.sales.selectors import activity_for_update, visible_opportunities
 
-ACTIVITY_FIELDS = ("kind", "subject", "notes", "due_at", "duration_minutes", "remind_minutes")
 
-
-def _clean(values: dict[str, Any], *, partial: bool) -> dict[str, Any]:
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for field, value in values.items():
-        if field == "kind":
-            if value not in Activity.Kind.values:
-                errors[field] = [
-                    _("“%(value)s” is not one of: %(choices)s.")
-                    % {"value": value, "choices": ", ".join(Activity.Kind.values)}
-                ]
-            else:
-                cleaned[field] = value
-        elif field in ("subject", "notes"):
-            cleaned[field] = validators.clean_text(value, 200 if field == "subject" else None)
-        elif field == "due_at":
-            if not isinstance(value, datetime):
-                errors[field] = [_("Enter a date and time, such as 2026-12-31T18:00:00+08:00.")]
-            else:
-                cleaned[field] = value if timezone.is_aware(value) else timezone.make_aware(value)
-        elif field == "duration_minutes":
-            if value is None or not 0 <= int(value) <= 24 * 60:
-                errors[field] = [_("Enter from 0 to 1440 minutes.")]
-            else:
-                cleaned[field] = int(value)
-        elif field == "remind_minutes":
-            if value is not None and not 0 <= int(value) <= 7 * 24 * 60:
-                errors[field] = [_("Enter from 0 to 10080 minutes, or leave it empty.")]
-            else:
-                cleaned[field] = None if value is None else int(value)
-    if (not partial or "subject" in values) and not cleaned.get("subject"):
-        errors.setdefault("subject", [_("This field is required.")])
-    if not partial and "due_at" not in values:
-        errors.setdefault("due_at", [_("This field is required.")])
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+def _check_fields(values: dict[str, Any]) -> None:
+    unknown = set(values) - set(ACTIVITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown activity fields: {sorted(unknown)}")
 
 
 def _schedule_reminder(activity: Activity) -> None:
@@ -110,13 +76,11 @@ def activity_create(
     assignee = assignee or actor
     _check_assignee(actor, assignee)
     customer = _check_links(actor, customer, opportunity)
+    _check_fields(values)
     activity = Activity(
-        assignee=assignee,
-        customer=customer,
-        opportunity=opportunity,
-        created_by=actor,
-        **_clean(values, partial=False),
+        assignee=assignee, customer=customer, opportunity=opportunity, created_by=actor, **values
     )
+    full_clean(activity, fields=ACTIVITY_FIELDS)
     _schedule_reminder(activity)
     activity.save()
     audit_create(actor=actor, instance=activity)
@@ -147,8 +111,10 @@ def activity_update(
     if assignee is not None and assignee.pk != activity.assignee_id:
         _check_assignee(actor, assignee)
         activity.assignee = assignee
-    for field, value in _clean(values, partial=True).items():
+    _check_fields(values)
+    for field, value in values.items():
         setattr(activity, field, value)
+    full_clean(activity, fields=values)
     if {"due_at", "remind_minutes"} & set(values):
         _schedule_reminder(activity)
     activity.save()

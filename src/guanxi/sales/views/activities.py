@@ -110,16 +110,12 @@ def activity_create(request: AuthedRequest) -> HttpResponse:
 @require("sales.view_activity")
 def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(actor=request.user, pk=pk)
-    initial = {
-        "kind": activity.kind,
-        "subject": activity.subject,
-        "due_at": activity.due_at,
-        "duration_minutes": activity.duration_minutes,
-        "remind_minutes": activity.remind_minutes,
-        "assignee": activity.assignee_id,
-        "notes": activity.notes,
-    }
-    form = ActivityForm(request.POST or None, actor=request.user, initial=initial)
+    form = ActivityForm(
+        request.POST or None,
+        actor=request.user,
+        instance=activity,
+        initial={"assignee": activity.assignee_id},
+    )
     if request.method == "POST":
         if not request.user.has_perm("sales.change_activity"):
             raise PermissionDenied
