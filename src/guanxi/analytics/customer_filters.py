@@ -8,24 +8,16 @@ from guanxi.customers.filters import register_filter
 
 
 def register() -> None:
-    register_filter(
-        "segment",
-        django_filters.ChoiceFilter(
-            label=_("RFM segment"),
-            field_name="score__segment",
-            choices=CustomerScore.Segment.choices,
-            empty_label=_("All segments"),
-        ),
-    )
-    register_filter(
-        "value_tier",
-        django_filters.ChoiceFilter(
-            label=_("Value tier"),
-            field_name="score__value_tier",
-            choices=CustomerScore.ValueTier.choices,
-            empty_label=_("All tiers"),
-        ),
-    )
+    for name, label, choices, empty in (
+        ("segment", _("RFM segment"), CustomerScore.Segment.choices, _("All segments")),
+        ("value_tier", _("Value tier"), CustomerScore.ValueTier.choices, _("All tiers")),
+    ):
+        register_filter(
+            name,
+            django_filters.ChoiceFilter(
+                label=label, field_name=f"score__{name}", choices=choices, empty_label=empty
+            ),
+        )
     register_filter(
         "churn_risk_min",
         django_filters.NumberFilter(

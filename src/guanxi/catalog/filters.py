@@ -2,41 +2,28 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.catalog.models import Warehouse
-from guanxi.core.filters import ScopedFilterSet
+from guanxi.core.filters import ActiveFilter, ScopedFilterSet, SearchFilter
 
 
 class ProductFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
+    q = SearchFilter(
+        "code__icontains",
+        "name__icontains",
+        "model__icontains",
         widget=forms.TextInput(attrs={"placeholder": _("Code, name or model"), "type": "search"}),
     )
-    active = django_filters.BooleanFilter(
-        label=_("Status"),
-        widget=forms.Select(
-            choices=[
-                ("", _("Active and inactive")),
-                ("true", _("Active")),
-                ("false", _("Inactive")),
-            ]
-        ),
-    )
+    active = ActiveFilter()
     unit = django_filters.CharFilter(label=_("Unit"), widget=forms.HiddenInput)
-
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(
-            Q(code__icontains=value) | Q(name__icontains=value) | Q(model__icontains=value)
-        )
 
 
 class StockFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
+    q = SearchFilter(
+        "product__code__icontains",
+        "product__name__icontains",
+        "location__icontains",
         widget=forms.TextInput(
             attrs={"placeholder": _("Product or bin location"), "type": "search"}
         ),
@@ -53,10 +40,3 @@ class StockFilterSet(ScopedFilterSet):
     product = django_filters.NumberFilter(
         label=_("Product"), field_name="product_id", widget=forms.HiddenInput
     )
-
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(
-            Q(product__code__icontains=value)
-            | Q(product__name__icontains=value)
-            | Q(location__icontains=value)
-        )

@@ -7,9 +7,10 @@ FilterSet's form and ignores a filter it shows an error for; the API and the exp
 (``filtered``), naming the parameter.
 """
 
+import operator
 from collections.abc import Mapping
 from datetime import timedelta
-from functools import partial
+from functools import partial, reduce
 from typing import Any
 
 import django_filters
@@ -124,6 +125,37 @@ class ActiveFilter(django_filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class SearchFilter(django_filters.CharFilter):
+    """``q``: the text in any of ``lookups`` (``"name__icontains"``, ``"code__iexact"`` …)."""
+
+    def __init__(self, *lookups: str, **kwargs: Any) -> None:
+        self.lookups = lookups
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        text = (value or "").strip()
+        if not text:
+            return qs
+        return qs.filter(reduce(operator.or_, (Q(**{lookup: text}) for lookup in self.lookups)))
+
+
+class StatusFilter(django_filters.ChoiceFilter):
+    """A status, or "open" for any of the ``open`` statuses (the desk's and the pipeline's)."""
+
+    def __init__(self, choices: Any, *, open: tuple[str, ...], **kwargs: Any) -> None:
+        self.open = open
+        kwargs.setdefault("label", _("Status"))
+        kwargs.setdefault("empty_label", _("All statuses"))
+        super().__init__(choices=[("open", _("Open")), *choices], **kwargs)
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value == "open":
+            return qs.filter(status__in=self.open)
+        return super().filter(qs, value)
+
+
 class _AuditForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -148,9 +180,10 @@ def audited_models() -> list[tuple[str, str]]:
 class AuditFilterSet(ScopedFilterSet):
     """The audit trail's search: its page and ``GET /api/v1/audit``."""
 
-    q = django_filters.CharFilter(
+    q = SearchFilter(
+        "object_repr__icontains",
+        "object_id",
         label=_("Record"),
-        method="search",
         widget=forms.TextInput(attrs={"placeholder": _("Name or id of the record")}),
     )
     model = django_filters.ChoiceFilter(
@@ -169,6 +202,3 @@ class AuditFilterSet(ScopedFilterSet):
 
     class Meta:
         form = _AuditForm
-
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(object_repr__icontains=value) | Q(object_id=value))

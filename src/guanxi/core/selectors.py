@@ -1,15 +1,27 @@
 """Reads of the data dictionary and the audit trail."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from guanxi.core.errors import require_perm
+from guanxi.core.errors import field_error, require_perm
 from guanxi.core.filters import AuditFilterSet, filtered
 from guanxi.core.models import AuditEntry, DictCategory, DictItem
+
+M = TypeVar("M", bound=Model)
+
+
+def locked(queryset: QuerySet[M], pk: int, *, field: str, refusal: str) -> M:
+    """One row of ``queryset`` — a scoped selector's — locked until the transaction ends: the
+    way every service loads what it changes. Out of the actor's scope, it is refused by name
+    (``field``, ``refusal``) and nothing is locked."""
+    found = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+    if found is None:
+        raise field_error(field, refusal)
+    return found
 
 
 def dictionary(*, include_inactive: bool = False) -> QuerySet[DictCategory]:

@@ -16,6 +16,7 @@ from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.errors import field_error, require_perm
 from guanxi.core.filters import filtered
 from guanxi.core.roles import customer_scope, scope_queryset
+from guanxi.core.selectors import locked
 from guanxi.customers.filters import CustomerFilterSet
 from guanxi.customers.models import Contact, Customer, Interaction
 
@@ -88,10 +89,10 @@ def customers_for_update(*, actor: User, pks: list[int]) -> QuerySet[Customer]:
 
 def customer_for_update(*, actor: User, pk: int) -> Customer:
     """One customer locked for a change; refused when ``actor`` may not see it."""
-    customer = customers_for_update(actor=actor, pks=[pk]).first()
-    if customer is None:
-        raise field_error("customer", _("This customer is outside your data scope."))
-    return customer
+    customers = visible_customers(actor).select_related("account_manager")
+    return locked(
+        customers, pk, field="customer", refusal=_("This customer is outside your data scope.")
+    )
 
 
 def require_visible_customer(*, actor: User, customer: Customer, field: str = "customer") -> None:

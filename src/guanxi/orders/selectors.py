@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.core.dates import last_months
-from guanxi.core.errors import field_error, require_perm
+from guanxi.core.errors import require_perm
 from guanxi.core.filters import filtered
 from guanxi.core.roles import customer_scope, scope_queryset
+from guanxi.core.selectors import locked
 from guanxi.customers.models import Customer
 from guanxi.orders.filters import OrderFilterSet
 from guanxi.orders.models import Order
@@ -41,16 +42,10 @@ def visible_orders(actor: User) -> QuerySet[Order]:
 
 def order_for_update(*, actor: User, pk: int) -> Order:
     """One order locked for a change; refused when ``actor`` may not see its customer."""
-    order = (
-        visible_orders(actor)
-        .select_for_update(of=("self",))
-        .select_related("customer__account_manager")
-        .filter(pk=pk)
-        .first()
+    orders = visible_orders(actor).select_related("customer__account_manager")
+    return locked(
+        orders, pk, field="customer", refusal=_("This customer is outside your data scope.")
     )
-    if order is None:
-        raise field_error("customer", _("This customer is outside your data scope."))
-    return order
 
 
 def order_filters(*, actor: User, data: Mapping[str, Any] | None = None) -> OrderFilterSet:

@@ -4,11 +4,10 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
-from guanxi.core.filters import ScopedFilterSet
+from guanxi.core.filters import ScopedFilterSet, SearchFilter, StatusFilter
 from guanxi.core.forms import DateInput
 from guanxi.sales.models import Activity, Opportunity, PipelineStage
 
@@ -16,15 +15,13 @@ from guanxi.sales.models import Activity, Opportunity, PipelineStage
 class OpportunityFilterSet(ScopedFilterSet):
     dictionary = {"source": "source"}
 
-    q = django_filters.CharFilter(
-        label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
+    q = SearchFilter(
+        "customer_name__icontains",
+        "number__icontains",
+        "summary__icontains",
+        "contact_phone__contains",
     )
-    status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        choices=[("open", _("Open")), *Opportunity.Status.choices],
-        method="filter_status",
-        empty_label=_("All statuses"),
-    )
+    status = StatusFilter(Opportunity.Status.choices, open=Opportunity.OPEN)
     stage = django_filters.ModelChoiceFilter(
         label=_("Stage"),
         queryset=PipelineStage.objects.filter(active=True),
@@ -45,20 +42,6 @@ class OpportunityFilterSet(ScopedFilterSet):
     customer = django_filters.NumberFilter(
         label=_("Customer"), field_name="customer_id", widget=forms.HiddenInput
     )
-
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        text = value.strip()
-        return queryset.filter(
-            Q(customer_name__icontains=text)
-            | Q(number__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(contact_phone__contains=text)
-        )
-
-    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if value == "open":
-            return queryset.filter(status__in=Opportunity.OPEN)
-        return queryset.filter(status=value)
 
 
 class BoardFilterSet(OpportunityFilterSet):

@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import colleagues
 from guanxi.core.dates import Period, day_start
-from guanxi.core.errors import field_error, require_perm
+from guanxi.core.errors import require_perm
 from guanxi.core.filters import filtered
 from guanxi.core.roles import scope_queryset
+from guanxi.core.selectors import locked
 from guanxi.customers.models import Customer
 from guanxi.sales.filters import ActivityFilterSet, OpportunityFilterSet
 from guanxi.sales.models import (
@@ -64,16 +65,10 @@ def visible_opportunities(actor: User) -> QuerySet[Opportunity]:
 
 def opportunity_for_update(*, actor: User, pk: int) -> Opportunity:
     """One opportunity locked for a change; refused when ``actor`` may not see it."""
-    found = (
-        visible_opportunities(actor)
-        .select_for_update(of=("self",))
-        .select_related("assignee", "stage", "team")
-        .filter(pk=pk)
-        .first()
+    found = visible_opportunities(actor).select_related("assignee", "stage", "team")
+    return locked(
+        found, pk, field="opportunity", refusal=_("This opportunity is outside your data scope.")
     )
-    if found is None:
-        raise field_error("opportunity", _("This opportunity is outside your data scope."))
-    return found
 
 
 def opportunity_filters(
@@ -200,16 +195,10 @@ def visible_activities(actor: User) -> QuerySet[Activity]:
 
 def activity_for_update(*, actor: User, pk: int) -> Activity:
     """One activity locked for a change; refused when ``actor`` may not see it."""
-    found = (
-        visible_activities(actor)
-        .select_for_update(of=("self",))
-        .select_related("assignee")
-        .filter(pk=pk)
-        .first()
+    found = visible_activities(actor).select_related("assignee")
+    return locked(
+        found, pk, field="activity", refusal=_("This activity is outside your data scope.")
     )
-    if found is None:
-        raise field_error("activity", _("This activity is outside your data scope."))
-    return found
 
 
 def activity_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Activity]:

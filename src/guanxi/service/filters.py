@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import User
-from guanxi.core.filters import DayFromFilter, DayToFilter, ScopedFilterSet
+from guanxi.core.filters import (
+    DayFromFilter,
+    DayToFilter,
+    ScopedFilterSet,
+    SearchFilter,
+    StatusFilter,
+)
 from guanxi.core.forms import DateInput
 from guanxi.service.models import Priority, ServiceRequest, sla_state_filter
 
@@ -49,15 +55,14 @@ def queue_filter(actor: User, queue: str) -> Q:
 class RequestFilterSet(ScopedFilterSet):
     dictionary = {"type": "service_type"}
 
-    q = django_filters.CharFilter(
-        label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
+    q = SearchFilter(
+        "number__icontains",
+        "summary__icontains",
+        "customer__name__icontains",
+        "requester_name__icontains",
+        "requester_phone__contains",
     )
-    status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        choices=[("open", _("Open")), *SR.Status.choices],
-        method="filter_status",
-        empty_label=_("All statuses"),
-    )
+    status = StatusFilter(SR.Status.choices, open=SR.OPEN)
     type = django_filters.ChoiceFilter(
         label=_("Type"), field_name="service_type", empty_label=_("All types")
     )
@@ -91,21 +96,6 @@ class RequestFilterSet(ScopedFilterSet):
     customer = django_filters.NumberFilter(
         label=_("Customer"), field_name="customer_id", widget=forms.HiddenInput
     )
-
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        text = value.strip()
-        return queryset.filter(
-            Q(number__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(customer__name__icontains=text)
-            | Q(requester_name__icontains=text)
-            | Q(requester_phone__contains=text)
-        )
-
-    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if value == "open":
-            return queryset.filter(status__in=SR.OPEN)
-        return queryset.filter(status=value)
 
     def filter_sla_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(sla_state_filter(value, timezone.now()))

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import colleagues
 from guanxi.core.dates import Period, months_of
-from guanxi.core.errors import field_error, require_perm
+from guanxi.core.errors import require_perm
 from guanxi.core.filters import filtered
 from guanxi.core.roles import DataScope, Role, data_scope
+from guanxi.core.selectors import locked
 from guanxi.customers.models import Customer
 from guanxi.orders.models import Order
 from guanxi.orders.selectors import order_list
@@ -66,18 +67,12 @@ def visible_requests(actor: User) -> QuerySet[ServiceRequest]:
 
 def request_for_update(*, actor: User, pk: int) -> ServiceRequest:
     """One request locked for a change; refused when ``actor`` may not see it."""
-    found = (
-        visible_requests(actor)
-        .select_for_update(of=("self",))
-        .select_related(
-            "assignee", "team", "customer__account_manager", "policy__calendar", "created_by"
-        )
-        .filter(pk=pk)
-        .first()
+    found = visible_requests(actor).select_related(
+        "assignee", "team", "customer__account_manager", "policy__calendar", "created_by"
     )
-    if found is None:
-        raise field_error("request", _("This service request is outside your data scope."))
-    return found
+    return locked(
+        found, pk, field="request", refusal=_("This service request is outside your data scope.")
+    )
 
 
 def request_filters(*, actor: User, data: Mapping[str, Any] | None = None) -> RequestFilterSet:
@@ -168,16 +163,10 @@ def callback_list(*, actor: User, status: str = "", mine: bool = False) -> Query
 
 def callback_for_update(*, actor: User, pk: int) -> Callback:
     """One callback locked for recording; refused when ``actor`` may not see its request."""
-    found = (
-        callback_list(actor=actor)
-        .select_for_update(of=("self",))
-        .select_related("customer")
-        .filter(pk=pk)
-        .first()
+    found = callback_list(actor=actor).select_related("customer")
+    return locked(
+        found, pk, field="callback", refusal=_("This callback is outside your data scope.")
     )
-    if found is None:
-        raise field_error("callback", _("This callback is outside your data scope."))
-    return found
 
 
 def callback_get(*, actor: User, pk: int) -> Callback:
