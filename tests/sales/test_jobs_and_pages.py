@@ -14,7 +14,8 @@ from django.utils import timezone
 from guanxi.core.models import Notification
 from guanxi.sales import services
 from guanxi.sales.models import AssignmentRule, LeadForm, Opportunity
-from tests.conftest import Book, People, client_for
+from tests.conftest import Book, People, bearer_for, client_for
+from tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -292,11 +293,10 @@ def test_board_and_dashboard_query_counts(
     people: People, count: int, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
     for index in range(count):
-        services.opportunity_create(
-            actor=people.sup_east,
+        OpportunityFactory(
             assignee=people.rep_east if index % 2 else people.rep_east2,
-            customer_name=f"客户{index}",
-            summary="s",
+            team=people.east,
+            status="assigned",
             amount=1000,
         )
     client = client_for(people.sup_east)
@@ -308,3 +308,8 @@ def test_board_and_dashboard_query_counts(
         assert client.get("/opportunities/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/activities/").status_code == 200
+    api = bearer_for(people.sup_east)
+    # token, last use, the user's own permissions, count, page
+    with django_assert_max_num_queries(5):
+        body = api.get("/api/v1/opportunities?status=open").json()
+    assert body["count"] == count
