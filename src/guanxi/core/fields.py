@@ -19,6 +19,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,11 @@ class NormalisedCharField(_StoredAs, models.CharField):
     """Text whose value is normalised by ``normalise`` (which raises with the rule's message)."""
 
     stored_as = "django.db.models.CharField"
+    default_max_length: ClassVar[int]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", self.default_max_length)
+        super().__init__(*args, **kwargs)
 
     def normalise(self, value: str) -> str:
         """The value as it is kept; ``ValidationError`` with the rule's message if it is wrong."""
@@ -78,40 +84,36 @@ class NormalisedCharField(_StoredAs, models.CharField):
 class PhoneField(NormalisedCharField):
     """A mobile number or a landline with its area code, kept as 13812345678 or 010-12345678."""
 
+    default_max_length = 30
+
     def normalise(self, value: str) -> str:
         return validators.clean_phone(value)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 30)
-        super().__init__(*args, **kwargs)
 
 
 class MobileField(NormalisedCharField):
     """A mainland mobile number, kept as its 11 digits."""
 
+    default_max_length = 20
+
     def normalise(self, value: str) -> str:
         return validators.clean_mobile(value)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 20)
-        super().__init__(*args, **kwargs)
 
 
 class EmailField(NormalisedCharField):
     """An e-mail address, kept in lower case."""
 
+    stored_as = "django.db.models.EmailField"
+    default_max_length = 254
+
     def normalise(self, value: str) -> str:
         return validators.clean_email(value)
-
-    stored_as = "django.db.models.EmailField"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 254)
-        super().__init__(*args, **kwargs)
 
 
 class WebsiteField(NormalisedCharField):
     """A web address; one typed without a scheme gets https://."""
+
+    stored_as = "django.db.models.URLField"
+    default_max_length = 200
 
     def normalise(self, value: str) -> str:
         return validators.clean_website(value)
@@ -122,33 +124,23 @@ class WebsiteField(NormalisedCharField):
             del kwargs["max_length"]
         return name, path, args, kwargs
 
-    stored_as = "django.db.models.URLField"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 200)
-        super().__init__(*args, **kwargs)
-
 
 class CreditCodeField(NormalisedCharField):
     """A unified social credit code (统一社会信用代码), upper-cased, check digit verified."""
 
+    default_max_length = 18
+
     def normalise(self, value: str) -> str:
         return validators.clean_uscc(value)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 18)
-        super().__init__(*args, **kwargs)
 
 
 class PostcodeField(NormalisedCharField):
     """A Chinese postcode of six digits."""
 
+    default_max_length = 6
+
     def normalise(self, value: str) -> str:
         return validators.clean_postcode(value)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 6)
-        super().__init__(*args, **kwargs)
 
 
 class ChoiceField(_StoredAs, models.CharField):
@@ -214,7 +206,7 @@ class DictionaryField(_StoredAs, models.CharField):
     def formfield(self, **kwargs: Any) -> Any:
         # The choices are the dictionary's, filled in when a form is made (ModelForm).
         return forms.ChoiceField(
-            label=kwargs.get("label", self.verbose_name.capitalize()),
+            label=kwargs.get("label", capfirst(self.verbose_name)),
             required=not self.blank,
             choices=[],
             initial=self.get_default() or None,
