@@ -178,3 +178,36 @@ def test_dashboard_and_my_day(browser, live_server, pipeline, language, viewport
         assert overflow <= 0, f"{name} is {overflow}px too wide"
         page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{viewport}.png", full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_members_by_region(browser, live_server, pipeline, language, viewport) -> None:  # type: ignore[no-untyped-def]
+    """Choosing "by region" brings up the regions; a member chosen for one gets its leads."""
+    admin = pipeline[0].assignee
+    rep = UserFactory(
+        username="wangfang",
+        last_name="王",
+        first_name="芳",
+        role=Role.ACCOUNT_MANAGER,
+        team=admin.team,
+    )
+    locale = "zh-CN" if language == "zh-hans" else "en-US"
+    context = browser.new_context(locale=locale, viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    sign_in(page, live_server, language)
+    page.goto(f"{live_server.url}/sales/assignment/{admin.team.pk}/")
+    assert page.locator("select[name=target_beijing]").count() == 0
+    page.select_option("select[name=method]", "region")
+    page.wait_for_selector("select[name=target_beijing]")
+    page.select_option("select[name=target_zhejiang]", str(rep.pk))
+    page.screenshot(path=SCREENSHOTS / f"assignment-rule-{language}-{viewport}.png", full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px too wide"
+    page.click("#assignment-rule button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/sales/setup/")
+    lead = services.opportunity_create(
+        actor=admin, customer_name="宁波甬江科技有限公司", summary="新线索", region="zhejiang"
+    )
+    assert lead.assignee == rep
+    context.close()

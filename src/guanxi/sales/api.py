@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, ModelSchema, Query, Router, Schema, Status
@@ -28,6 +29,8 @@ from guanxi.sales.models import (
     ACTIVITY_FIELDS,
     OPPORTUNITY_FIELDS,
     Activity,
+    AssignmentRule,
+    AssignmentTarget,
     Opportunity,
     PipelineStage,
 )
@@ -509,3 +512,76 @@ def notification_list(request: HttpRequest, unread: bool = False) -> Any:
 @router.post("/notifications/read", summary="Mark my notifications read")
 def notification_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
     return {"marked": mark_read(user=_actor(request), ids=payload.ids)}
+
+
+# --- Assignment rules -----------------------------------------------------------------------
+
+
+class TargetOut(Schema):
+    value: str = Field(..., description="The region or industry code")
+    user: int = Field(..., alias="user_id")
+
+
+class RuleOut(Schema):
+    team: int = Field(..., alias="team_id")
+    method: AssignmentRule.Method
+    active: bool
+    targets: list[TargetOut]
+
+    @staticmethod
+    def resolve_targets(rule: AssignmentRule) -> list[AssignmentTarget]:
+        return list(rule.targets.all())
+
+
+class TargetIn(Input):
+    value: str = Field(..., description="A region or industry code (or label) of the dictionary")
+    user: int = Field(..., description="An active account manager or supervisor of the team")
+
+
+class RuleIn(Input):
+    method: str = Field(..., description="round_robin, region or industry")
+    active: bool = True
+    targets: list[TargetIn] = Field(
+        default_factory=list,
+        description="By region or industry: who receives leads of each value (the rest go in "
+        "turn). Replaces the targets set before; ignored for round robin.",
+    )
+
+
+@router.get(
+    "/assignment-rules",
+    response=list[RuleOut],
+    summary="The lead assignment rules of the teams you set up",
+)
+@paginate(PageNumberPagination)
+def assignment_rule_list(request: HttpRequest) -> Any:
+    return selectors.assignment_rules(actor=_actor(request))
+
+
+@router.get(
+    "/teams/{team_id}/assignment-rule",
+    response=RuleOut,
+    summary="How a team's new leads are assigned (404 without a rule)",
+)
+def assignment_rule_detail(request: HttpRequest, team_id: int) -> AssignmentRule:
+    actor = _actor(request)
+    team = selectors.setup_team_get(actor=actor, pk=team_id)
+    return get_object_or_404(selectors.assignment_rules(actor=actor), team=team)
+
+
+@router.put(
+    "/teams/{team_id}/assignment-rule",
+    response=RuleOut,
+    summary="Set how a team's new leads are assigned, with the members by region or industry",
+)
+def assignment_rule_put(request: HttpRequest, team_id: int, payload: RuleIn) -> AssignmentRule:
+    actor = _actor(request)
+    team = selectors.setup_team_get(actor=actor, pk=team_id)
+    targets = {
+        target.value: person_for(actor=actor, pk=target.user, field="targets")
+        for target in payload.targets
+    }
+    services.assignment_rule_save(
+        actor=actor, team=team, method=payload.method, active=payload.active, targets=targets
+    )
+    return selectors.assignment_rules(actor=actor).get(team=team)

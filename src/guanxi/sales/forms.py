@@ -5,8 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.models import User
+from guanxi.accounts.models import Team, User
 from guanxi.accounts.selectors import colleagues
+from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.forms import DateInput, DateTimeInput, ModelForm, dictionary_choices
 from guanxi.sales.models import (
     OPPORTUNITY_FIELDS,
@@ -15,6 +16,7 @@ from guanxi.sales.models import (
     Opportunity,
     PipelineStage,
 )
+from guanxi.sales.services.assignment import eligible_members, target_category
 
 
 class OpportunityForm(ModelForm):
@@ -150,9 +152,64 @@ class LeadFormForm(forms.Form):
         self.fields["source"].choices = dictionary_choices("source", "—")  # type: ignore[attr-defined]
 
 
+# Target fields are named by the dictionary code they are for: target_zhejiang, target_it…
+TARGET_PREFIX = "target_"
+
+
 class AssignmentRuleForm(forms.Form):
+    """A team's rule and, by region or industry, a member for each of the dictionary's values."""
+
     method = forms.ChoiceField(label=_("Method"), choices=AssignmentRule.Method.choices)
     active = forms.BooleanField(label=_("Active"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        team: Team,
+        rule: AssignmentRule | None,
+        method: str,
+        lookup: DictionaryLookup,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # Choosing another method swaps in its targets (HTMX fetches this page for it).
+        self.fields["method"].widget.attrs.update(
+            {
+                "hx-get": "",
+                "hx-trigger": "change",
+                "hx-target": "#targets",
+                "hx-select": "#targets",
+                "hx-swap": "outerHTML",
+            }
+        )
+        self.category = target_category(method)
+        members = User.objects.filter(pk__in=[m.pk for m in eligible_members(team)]).order_by(
+            "last_name", "first_name", "username"
+        )
+        current = (
+            {target.value: target.user_id for target in rule.targets.all()}
+            if rule is not None and rule.method == method
+            else {}
+        )
+        for code, label in lookup.choices(self.category) if self.category else []:
+            self.fields[TARGET_PREFIX + code] = forms.ModelChoiceField(
+                label=label,
+                queryset=members,
+                required=False,
+                empty_label=_("In turn (round robin)"),
+                initial=current.get(code),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def target_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name.startswith(TARGET_PREFIX)]
+
+    def targets(self) -> dict[str, User]:
+        return {
+            name.removeprefix(TARGET_PREFIX): user
+            for name, user in self.cleaned_data.items()
+            if name.startswith(TARGET_PREFIX) and user is not None
+        }
 
 
 class PublicLeadForm(forms.Form):

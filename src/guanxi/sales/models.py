@@ -427,7 +427,7 @@ class AssignmentRule(TimestampedModel):
     team = models.OneToOneField(
         Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="assignment_rule"
     )
-    method = models.CharField(
+    method = fields.ChoiceField(
         _("method"), max_length=16, choices=Method.choices, default=Method.ROUND_ROBIN
     )
     active = models.BooleanField(_("active"), default=True)

@@ -12,6 +12,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -22,17 +23,19 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guanxi.accounts.models import User
+from guanxi.accounts.models import Team, User
 from guanxi.accounts.selectors import colleagues
 from guanxi.core.dates import Period, day_start
 from guanxi.core.errors import require_perm
 from guanxi.core.filters import filtered
-from guanxi.core.roles import scope_queryset
+from guanxi.core.roles import Role, scope_queryset
 from guanxi.core.selectors import locked
 from guanxi.customers.models import Customer
 from guanxi.sales.filters import ActivityFilterSet, OpportunityFilterSet
 from guanxi.sales.models import (
     Activity,
+    AssignmentRule,
+    AssignmentTarget,
     CalendarFeed,
     DevelopmentPlanStep,
     Opportunity,
@@ -387,3 +390,30 @@ def funnel(*, actor: User, period: Period) -> dict[str, Any]:
         "top_reps": top,
         "lost_reasons": lost,
     }
+
+
+def setup_teams(*, actor: User) -> QuerySet[Team]:
+    """The teams whose sales set-up ``actor`` keeps: every team for administrators, else their
+    own (a supervisor's)."""
+    require_perm(actor, "sales.manage_pipeline")
+    teams = Team.objects.order_by("name")
+    if actor.role != Role.ADMINISTRATOR:
+        teams = teams.filter(pk=actor.team_id or 0)
+    return teams
+
+
+def setup_team_get(*, actor: User, pk: int) -> Team:
+    team = setup_teams(actor=actor).filter(pk=pk).first()
+    if team is None:
+        raise Http404(_("No such team."))
+    return team
+
+
+def assignment_rules(*, actor: User) -> QuerySet[AssignmentRule]:
+    """The assignment rules of the teams ``actor`` sets up, with their targets."""
+    return (
+        AssignmentRule.objects.filter(team__in=setup_teams(actor=actor))
+        .select_related("team")
+        .prefetch_related(Prefetch("targets", AssignmentTarget.objects.select_related("user")))
+        .order_by("team__name")
+    )

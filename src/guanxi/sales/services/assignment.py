@@ -1,14 +1,18 @@
 """The rules that give a team's new leads an owner: round robin, or by region or industry."""
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Team, User
-from guanxi.core.audit import audit_create, audit_update, snapshot
+from guanxi.core.audit import audit_create, audit_note, audit_update, snapshot
 from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.notifications import in_language_of, notify
 from guanxi.core.roles import Role
+from guanxi.core.validation import clean_values
 from guanxi.sales.models import AssignmentRule, AssignmentTarget, Opportunity
 from guanxi.sales.services.periods import open_period
 
@@ -78,6 +82,19 @@ def apply_assignment_rule(opportunity: Opportunity) -> User | None:
     return chosen
 
 
+def target_category(method: str) -> str | None:
+    """The dictionary a rule's targets are values of: regions, industries, or none."""
+    return {
+        AssignmentRule.Method.REGION: "region",
+        AssignmentRule.Method.INDUSTRY: "industry",
+    }.get(AssignmentRule.Method(method))
+
+
+def eligible_members(team: Team) -> list[User]:
+    """Who may receive the team's leads: its active account managers and supervisors."""
+    return _members(team)
+
+
 @transaction.atomic
 def assignment_rule_save(
     *,
@@ -87,42 +104,68 @@ def assignment_rule_save(
     active: bool,
     targets: dict[str, User] | None = None,
 ) -> AssignmentRule:
-    """Set a team's rule; ``targets`` maps region or industry codes to members."""
+    """Set a team's rule. By region or industry, ``targets`` maps the dictionary's codes (or
+    labels) to members, replacing those set before; a value with no member goes round robin.
+    Round robin keeps no targets. Nothing is stored if anything is refused."""
     require_perm(actor, "sales.manage_pipeline")
     require_write(actor)
     check_own_team(actor, team)
-    if method not in AssignmentRule.Method.values:
-        raise field_error(
-            "method",
-            _("“%(value)s” is not one of: %(choices)s.")
-            % {"value": method, "choices": ", ".join(AssignmentRule.Method.values)},
-        )
-    rule, created = AssignmentRule.objects.get_or_create(team=team, defaults={"method": method})
-    before = snapshot(rule)
+    method = clean_values(AssignmentRule, {"method": method})["method"]
+    rule = AssignmentRule.objects.select_for_update().filter(team=team).first()
+    created = rule is None
+    rule = rule or AssignmentRule(team=team)
+    before = None if created else snapshot(rule)
+    targets_before = [] if created else _target_list(rule)
     rule.method = method
     rule.active = active
     rule.save()
-    if targets is not None:
-        lookup = DictionaryLookup()
-        category = "region" if method == AssignmentRule.Method.REGION else "industry"
-        rows = []
-        for value, user in targets.items():
-            code = lookup.resolve(category, value)
-            if code is None:
-                raise field_error(
-                    "targets", _("“%(value)s” is not in the dictionary.") % {"value": value}
-                )
-            if user.team_id != team.pk or not user.is_active:
-                raise field_error(
-                    "targets",
-                    _("%(name)s is not an active member of %(team)s.")
-                    % {"name": user, "team": team},
-                )
-            rows.append(AssignmentTarget(rule=rule, value=code, user=user))
+    category = target_category(method)
+    if category is None:
         rule.targets.all().delete()
-        AssignmentTarget.objects.bulk_create(rows)
-    if created:
+    elif targets is not None:
+        rule.targets.all().delete()
+        AssignmentTarget.objects.bulk_create(_targets(rule, team, category, targets))
+    entry = (
         audit_create(actor=actor, instance=rule)
-    else:
-        audit_update(actor=actor, instance=rule, before=before)
+        if created
+        else audit_update(actor=actor, instance=rule, before=before or {})
+    )
+    targets_after = _target_list(rule)
+    if targets_after != targets_before:
+        if entry is None:
+            entry = audit_note(
+                actor=actor,
+                instance=rule,
+                field="targets",
+                before=targets_before,
+                after=targets_after,
+            )
+        else:
+            entry.changes["targets"] = [targets_before, targets_after]
+            entry.save(update_fields=["changes"])
     return rule
+
+
+def _target_list(rule: AssignmentRule) -> list[list[Any]]:
+    return [[target.value, target.user_id] for target in rule.targets.order_by("value")]
+
+
+def _targets(
+    rule: AssignmentRule, team: Team, category: str, targets: dict[str, User]
+) -> list[AssignmentTarget]:
+    lookup = DictionaryLookup([category])
+    members = {member.pk for member in eligible_members(team)}
+    rows: dict[str, AssignmentTarget] = {}
+    for value, user in targets.items():
+        try:
+            code = lookup.code(category, value)
+        except ValidationError as error:
+            raise field_error("targets", error.messages[0]) from None
+        if user.pk not in members:
+            raise field_error(
+                "targets",
+                _("%(name)s is not an active account manager or supervisor of %(team)s.")
+                % {"name": user, "team": team},
+            )
+        rows[code] = AssignmentTarget(rule=rule, value=code, user=user)
+    return list(rows.values())

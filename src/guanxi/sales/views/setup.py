@@ -2,35 +2,25 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from guanxi.accounts.models import Team
 from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.ratelimit import client_address
 from guanxi.core.roles import Role
-from guanxi.sales import services
+from guanxi.sales import selectors, services
 from guanxi.sales.forms import AssignmentRuleForm, LeadFormForm, PublicLeadForm, StageForm
 from guanxi.sales.models import AssignmentRule, LeadForm, PipelineStage
 from guanxi.web.utils import AuthedRequest, require, run_service
 
 
-def _teams(request: AuthedRequest) -> QuerySet[Team]:
-    """The teams the actor sets up: all for administrators, else their own."""
-    teams = Team.objects.all()
-    if request.user.role != Role.ADMINISTRATOR:
-        teams = teams.filter(pk=request.user.team_id or 0)
-    return teams
-
-
 @require("sales.manage_pipeline")
 def sales_setup(request: AuthedRequest) -> HttpResponse:
-    teams = list(_teams(request))
-    rules = {rule.team_id: rule for rule in AssignmentRule.objects.filter(team__in=teams)}
+    teams = list(selectors.setup_teams(actor=request.user))
+    rules = {rule.team_id: rule for rule in selectors.assignment_rules(actor=request.user)}
     context = {
         "stages": PipelineStage.objects.all(),
         "forms": LeadForm.objects.filter(team__in=teams).select_related("team"),
@@ -64,7 +54,7 @@ def stage_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
 
 @require("sales.manage_pipeline")
 def lead_form_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
-    teams = _teams(request)
+    teams = selectors.setup_teams(actor=request.user)
     lead_form = LeadForm.objects.filter(pk=pk, team__in=teams).first() if pk else None
     if pk and lead_form is None:
         raise Http404
@@ -98,12 +88,25 @@ def lead_form_edit(request: AuthedRequest, pk: int | None = None) -> HttpRespons
 
 @require("sales.manage_pipeline")
 def assignment_rule_edit(request: AuthedRequest, team_pk: int) -> HttpResponse:
-    team = _teams(request).filter(pk=team_pk).first()
-    if team is None:
-        raise Http404
-    rule = AssignmentRule.objects.filter(team=team).first()
-    initial = {"method": rule.method, "active": rule.active} if rule else {"active": True}
-    form = AssignmentRuleForm(request.POST or None, initial=initial)
+    """A team's rule; choosing a method (HTMX) shows the members to set for its values."""
+    team = selectors.setup_team_get(actor=request.user, pk=team_pk)
+    rule = AssignmentRule.objects.filter(team=team).prefetch_related("targets").first()
+    method = (
+        request.POST.get("method")
+        or request.GET.get("method")
+        or (rule.method if rule else AssignmentRule.Method.ROUND_ROBIN)
+    )
+    if method not in AssignmentRule.Method.values:
+        method = AssignmentRule.Method.ROUND_ROBIN
+    initial = {"method": method, "active": rule.active if rule else True}
+    form = AssignmentRuleForm(
+        request.POST or None,
+        team=team,
+        rule=rule,
+        method=method,
+        lookup=DictionaryLookup(),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form,
@@ -112,24 +115,14 @@ def assignment_rule_edit(request: AuthedRequest, team_pk: int) -> HttpResponse:
                 team=team,
                 method=form.cleaned_data["method"],
                 active=form.cleaned_data["active"],
+                targets=form.targets(),
             ),
         )
         if saved:
             messages.success(request, _("Changes to %(name)s were saved.") % {"name": team})
             return redirect("sales-setup")
-    return render(
-        request,
-        "web/form.html",
-        {
-            "form": form,
-            "title": _("How %(team)s's new leads are assigned") % {"team": team},
-            "back": reverse("sales-setup"),
-            "note": _(
-                "By region or industry, a lead goes to the member set for its value (through "
-                "the API); any other lead goes round robin."
-            ),
-        },
-    )
+    context = {"form": form, "team": team, "back": reverse("sales-setup")}
+    return render(request, "sales/assignment_rule.html", context)
 
 
 @csrf_exempt  # Embedded on other sites; the secret address, honeypot and rate limit guard it.
