@@ -5,11 +5,15 @@ Team West: supervisor ``sup_west``, rep ``rep_west``. No team: ``admin``, ``exec
 """
 
 import json
+import socket
 from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from django.test import Client
+from aiosmtpd.controller import Controller
+from django.test import Client, override_settings
 
 from guanxi.accounts.models import Team, User
 from guanxi.accounts.services import api_token_create
@@ -102,3 +106,45 @@ def client_for(user: User | None, language: str = "en") -> Client:
 def bearer_for(user: User, language: str = "en") -> Client:
     _, raw = api_token_create(user=user, name="tests")
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE=language)
+
+
+class Inbox:
+    """What the SMTP server on loopback received: (recipients, raw message) pairs."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], str]] = []
+        self.raw: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf8", "replace")))
+        self.raw.append(envelope.content)
+        return "250 OK"
+
+    def emails(self) -> list[EmailMessage]:
+        """The messages received, parsed: headers decoded, ``get_content()`` for the text."""
+        return [
+            message_from_bytes(raw, policy=policy.default)  # type: ignore[misc]
+            for raw in self.raw
+        ]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp():  # type: ignore[no-untyped-def]
+    """A real SMTP server on a free loopback port, and Django's SMTP backend pointed at it."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+    ):
+        yield inbox
+    controller.stop()

@@ -187,6 +187,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 DEFAULT_FROM_EMAIL = env("MAIL_FROM", "Guanxi CRM <crm@localhost>")
+# Where customers' answers to replies should go, when not to MAIL_FROM (the IMAP mailbox).
+SERVICE_REPLY_TO = env("SERVICE_REPLY_TO")
 # Where links in e-mails and calendar feeds point.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A mailbox whose new messages become service requests (polled by the worker every 2 minutes).

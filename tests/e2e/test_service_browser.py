@@ -181,3 +181,29 @@ def test_the_queues_and_every_service_page(browser, live_server, desk, language,
         assert overflow <= 0, f"{name} is {overflow}px too wide"
     assert "生产线停机" in page.locator("#section-service").inner_text()
     context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_reply_is_e_mailed_and_shows_it_was_sent(  # type: ignore[no-untyped-def]
+    browser, live_server, desk, smtp, language, viewport
+) -> None:
+    request = desk["paused"]
+    ServiceRequest.objects.filter(pk=request.pk).update(requester_email="lilei@huaxin.example")
+    context = browser.new_context(
+        locale="zh-CN" if language == "zh-hans" else "en-US", viewport=VIEWPORTS[viewport]
+    )
+    page = context.new_page()
+    sign_in(page, live_server, language)
+    page.goto(f"{live_server.url}/service/{request.pk}/")
+    assert page.is_checked("#comment-form input[name=email]")
+    assert "lilei@huaxin.example" in page.locator("#comment-form").inner_text()
+    page.fill("#comment-form textarea[name=body]", "营业执照收到了，发票今天重开")
+    page.click("#comment-form button[type=submit]")
+    page.wait_for_selector("#timeline [data-delivery=sent]")
+    assert smtp.messages[0][0] == ["lilei@huaxin.example"]
+    assert "营业执照收到了" in smtp.emails()[0].get_content()
+    page.screenshot(
+        path=SCREENSHOTS / f"service-reply-sent-{language}-{viewport}.png", full_page=True
+    )
+    context.close()

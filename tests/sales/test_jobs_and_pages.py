@@ -2,52 +2,19 @@
 the pages by role, and query counts on the board and the dashboard."""
 
 import re
-import socket
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.cache import cache
-from django.test import override_settings
 from django.utils import timezone
 
 from guanxi.core.models import Notification
 from guanxi.sales import services
 from guanxi.sales.models import AssignmentRule, LeadForm, Opportunity
-from tests.conftest import Book, People, bearer_for, client_for
+from tests.conftest import Book, Inbox, People, bearer_for, client_for
 from tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], str]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf8", "replace")))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp():  # type: ignore[no-untyped-def]
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=port,
-    ):
-        yield inbox
-    controller.stop()
 
 
 class TestReminders:

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.conftest import People, bearer_for, post
+from tests.service.imap_server import ImapServer, Mailbox
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Tuesday 1 September 2026, 10:00 in Shanghai: a working morning.
@@ -43,3 +44,17 @@ def log_request(people: People, customer_id: int | None, **changes: Any) -> dict
     response = post(bearer_for(people.service_east), "/api/v1/service-requests", body)
     assert response.status_code == 201, response.content
     return response.json()
+
+
+@pytest.fixture
+def mailbox(settings: Any) -> Any:
+    """A real IMAP server on loopback, and the poller's settings pointed at it."""
+    box = Mailbox()
+    with ImapServer(box) as server:
+        settings.IMAP_HOST = "127.0.0.1"
+        settings.IMAP_PORT = server.port
+        settings.IMAP_SSL = False
+        settings.IMAP_USER = box.user
+        settings.IMAP_PASSWORD = box.password
+        settings.IMAP_FOLDER = "INBOX"
+        yield box

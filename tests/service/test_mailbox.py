@@ -11,7 +11,7 @@ from guanxi.service.models import RequestAttachment, RequestComment, ServiceRequ
 from guanxi.service.services import service_request_pause
 from tests.conftest import Book, People
 from tests.factories import ContactFactory
-from tests.service.imap_server import ImapServer, Mailbox
+from tests.service.imap_server import Mailbox
 
 pytestmark = pytest.mark.django_db
 
@@ -28,19 +28,6 @@ def message(
     if attachment is not None:
         email.add_attachment(attachment, maintype="application", subtype="pdf", filename="发票.pdf")
     return email.as_bytes()
-
-
-@pytest.fixture
-def mailbox(settings: Any) -> Any:
-    box = Mailbox()
-    with ImapServer(box) as server:
-        settings.IMAP_HOST = "127.0.0.1"
-        settings.IMAP_PORT = server.port
-        settings.IMAP_SSL = False
-        settings.IMAP_USER = box.user
-        settings.IMAP_PASSWORD = box.password
-        settings.IMAP_FOLDER = "INBOX"
-        yield box
 
 
 def test_a_new_message_becomes_a_request_and_is_acknowledged(
@@ -70,8 +57,9 @@ def test_a_new_message_becomes_a_request_and_is_acknowledged(
     assert request.first_response_due is not None
     assert RequestAttachment.objects.get(request=request).name == "发票.pdf"
     assert mailbox.seen == {1}
-    assert [m.subject for m in mail.outbox] == [f"[{request.number}] 打印机无法连接"]
+    assert [m.subject for m in mail.outbox] == [f"Re: [{request.number}] 打印机无法连接"]
     assert mail.outbox[0].to == ["wangfang@huaxin.example"]
+    assert mail.outbox[0].extra_headers["In-Reply-To"] == "<m1@huaxin.example>"
 
 
 def test_a_reply_joins_its_request_and_ends_the_wait(

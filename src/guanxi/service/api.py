@@ -183,6 +183,11 @@ class PauseIn(Schema):
 class CommentIn(Schema):
     body: str
     kind: RequestComment.Kind = RequestComment.Kind.NOTE
+    email: bool | None = Field(
+        None,
+        description="A reply: true e-mails it (422 without an address), false records it only, "
+        "left out e-mails it when the request has an address",
+    )
 
 
 class CommentOut(Schema):
@@ -191,6 +196,10 @@ class CommentOut(Schema):
     body: str
     author: int | None = Field(None, alias="author_id")
     created_at: datetime
+    delivery: str = Field(description="'' not e-mailed, queued, sent or failed")
+    recipient: str
+    sent_at: datetime | None
+    delivery_error: str
 
 
 class AttachmentOut(Schema):
@@ -374,9 +383,20 @@ def comment_create(request: HttpRequest, request_id: int, payload: CommentIn) ->
     actor = _actor(request)
     found = selectors.request_get(actor=actor, pk=request_id)
     comment = services.service_request_comment(
-        actor=actor, request=found, body=payload.body, kind=payload.kind
+        actor=actor, request=found, body=payload.body, kind=payload.kind, email=payload.email
     )
     return Status(201, comment)
+
+
+@router.post(
+    "/service-requests/{request_id}/comments/{comment_id}/resend",
+    response=CommentOut,
+    summary="E-mail again a reply that was not delivered",
+)
+def reply_resend(request: HttpRequest, request_id: int, comment_id: int) -> RequestComment:
+    actor = _actor(request)
+    found = selectors.request_get(actor=actor, pk=request_id)
+    return services.service_request_reply_resend(actor=actor, request=found, comment_id=comment_id)
 
 
 @router.post(

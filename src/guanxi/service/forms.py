@@ -75,9 +75,32 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = assignable(actor)  # type: ignore[attr-defined]
 
 
-class CommentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=RequestComment.Kind.choices, initial="reply")
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+class CommentForm(ModelForm):
+    """A note or a reply; a reply is e-mailed to ``address`` unless *E-mail it* is unticked."""
+
+    email = forms.BooleanField(label=_("E-mail it to the customer"), required=False, initial=True)
+
+    class Meta:
+        model = RequestComment
+        fields = ["kind", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+        labels = {"kind": _("Kind"), "body": _("Comment")}
+
+    def __init__(self, *args: Any, address: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = RequestComment.Kind.choices  # type: ignore[attr-defined]
+        self.fields["kind"].initial = RequestComment.Kind.REPLY
+        self.address = address
+        if address:
+            self.fields["email"].label = _("E-mail it to %(address)s") % {"address": address}
+        else:
+            del self.fields["email"]
+
+    def service_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        # No address: the reply is recorded only; unticked: it was given another way.
+        values["email"] = values.get("email") if self.address else None
+        return values
 
 
 class HandleForm(forms.Form):

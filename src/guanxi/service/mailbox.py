@@ -1,11 +1,12 @@
 """E-mail to service request: poll an IMAP mailbox, turn each new message into a request.
 
-A message whose subject carries a request number ("[SR0000000042]", as our acknowledgement's
-subject does) is the customer answering that request: it is added to it as the customer's
-comment and ends a wait on the customer. Any other message becomes a new request in the service
-team's queue, linked to the customer whose contact (or company) has the sender's address, and
-the sender gets an acknowledgement with the number. Each message is taken once: its Message-ID
-is kept, and it is marked seen only after its request is saved.
+A message that answers one of ours — its In-Reply-To or References name a reply we e-mailed,
+or the request's first e-mail — or whose subject carries a request number ("[SR0000000042]",
+as our acknowledgement's and replies' subjects do) is the customer answering that request: it
+is added to it as the customer's comment and ends a wait on the customer. Any other message
+becomes a new request in the service team's queue, linked to the customer whose contact (or
+company) has the sender's address, and the sender gets an acknowledgement with the number. Each
+message is taken once: its Message-ID is kept, and it is marked seen only after it is saved.
 """
 
 import imaplib
@@ -18,19 +19,25 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage as OutgoingMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
-from guanxi.service.models import RequestAttachment, ServiceRequest, ServiceSettings
+from guanxi.service.models import (
+    RequestAttachment,
+    RequestComment,
+    ServiceRequest,
+    ServiceSettings,
+)
 from guanxi.service.services.requests import customer_reply_add, service_request_create
 from guanxi.service.services.setup import match_customer
 
 log = logging.getLogger(__name__)
 NUMBER = re.compile(r"\[(SR\d{10})\]")
+MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 
 
 @dataclass
@@ -67,7 +74,10 @@ def message_to_request(raw: bytes) -> str:
     message = message_from_bytes(raw, policy=policy.default)
     assert isinstance(message, EmailMessage)
     message_id = str(message.get("Message-ID", "")).strip()[:250]
-    if message_id and ServiceRequest.objects.filter(email_message_id=message_id).exists():
+    if message_id and (
+        ServiceRequest.objects.filter(email_message_id=message_id).exists()
+        or RequestComment.objects.filter(message_id=message_id).exists()
+    ):
         return "skipped"
     name, address = parseaddr(str(message.get("From", "")))
     address = address.lower()
@@ -75,18 +85,9 @@ def message_to_request(raw: bytes) -> str:
         return "skipped"
     subject = str(message.get("Subject", "")).strip()
     body = _body(message)
-    found = NUMBER.search(subject)
-    request = None
-    if found:
-        # Only the person who asked (or the customer on file) adds to a request.
-        sender = (
-            Q(requester_email__iexact=address)
-            | Q(contact__email__iexact=address)
-            | Q(customer__email__iexact=address)
-        )
-        request = ServiceRequest.objects.filter(sender, number=found.group(1)).first()
+    request = _answered_request(message, subject, address)
     if request is not None:
-        customer_reply_add(request=request, body=body or subject)
+        customer_reply_add(request=request, body=body or subject, message_id=message_id)
         _attach(request, message)
         return "reply"
     customer, contact = match_customer("", address)
@@ -109,22 +110,49 @@ def message_to_request(raw: bytes) -> str:
     return "created"
 
 
+def _answered_request(message: EmailMessage, subject: str, address: str) -> ServiceRequest | None:
+    """The request this message answers, if the sender is one who may add to it."""
+    # Only the person who asked (or the contact, or the customer on file) adds to a request.
+    sender = (
+        Q(requester_email__iexact=address)
+        | Q(contact__email__iexact=address)
+        | Q(customer__email__iexact=address)
+    )
+    ids = MESSAGE_ID.findall(f"{message.get('In-Reply-To', '')} {message.get('References', '')}")
+    if ids:
+        thread = Q(email_message_id__in=ids) | Q(
+            comments__message_id__in=ids, comments__kind=RequestComment.Kind.REPLY
+        )
+        request = ServiceRequest.objects.filter(sender, thread).distinct().first()
+        if request is not None:
+            return request
+    found = NUMBER.search(subject)
+    if found:
+        return ServiceRequest.objects.filter(sender, number=found.group(1)).first()
+    return None
+
+
 @db_task(retries=3, retry_delay=60)
 def send_acknowledgement(request_id: int) -> None:
     """Tell the sender their request's number; replying keeps it in the subject."""
     request = ServiceRequest.objects.filter(pk=request_id).first()
     if request is None or not request.requester_email:
         return
-    send_mail(
-        subject=f"[{request.number}] {request.summary}",
-        message=_(
+    thread = {}
+    if request.email_message_id:
+        thread = {"In-Reply-To": request.email_message_id, "References": request.email_message_id}
+    if settings.SERVICE_REPLY_TO:
+        thread["Reply-To"] = settings.SERVICE_REPLY_TO
+    OutgoingMessage(
+        subject=f"Re: [{request.number}] {request.summary}",
+        body=_(
             "We have your request and will answer within our service hours.\n\n"
             "Your request number is %(number)s. Reply to this e-mail to add to it."
         )
         % {"number": request.number},
-        from_email=None,
-        recipient_list=[request.requester_email],
-    )
+        to=[request.requester_email],
+        headers=thread,
+    ).send()
 
 
 def poll_mailbox() -> PollResult:

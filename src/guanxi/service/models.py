@@ -519,6 +519,14 @@ class RequestComment(models.Model):
         NOTE = "note", _("Internal note")
         CUSTOMER = "customer", _("From the customer")
 
+    class Delivery(models.TextChoices):
+        """How a reply's e-mail to the customer is getting on."""
+
+        NONE = "", _("Not e-mailed")
+        QUEUED = "queued", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Not delivered")
+
     request = models.ForeignKey(
         ServiceRequest,
         verbose_name=_("request"),
@@ -536,12 +544,24 @@ class RequestComment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # A reply e-mailed to the customer, and a customer's message taken from the mailbox.
+    recipient = fields.EmailField(_("sent to"), blank=True)
+    delivery = fields.ChoiceField(
+        _("e-mail"), max_length=10, choices=Delivery.choices, blank=True, default=Delivery.NONE
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivery_error = models.CharField(_("delivery error"), max_length=300, blank=True)
+    # Our Message-ID for a reply, the customer's for their message: how answers find their thread.
+    message_id = models.CharField(max_length=250, blank=True)
 
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["request", "created_at"], name="sr_comment_idx")]
+        indexes = [
+            models.Index(fields=["request", "created_at"], name="sr_comment_idx"),
+            models.Index(fields=["message_id"], name="sr_comment_message_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.body[:40]

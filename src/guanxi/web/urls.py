@@ -134,6 +134,11 @@ urlpatterns = [
     path("service/<int:pk>/assign/", service.request_assign, name="service-request-assign"),
     path("service/<int:pk>/take/", service.request_take, name="service-request-take"),
     path("service/<int:pk>/comment/", service.request_comment, name="service-request-comment"),
+    path(
+        "service/<int:pk>/replies/<int:comment_id>/resend/",
+        service.request_reply_resend,
+        name="service-request-reply-resend",
+    ),
     path("service/<int:pk>/pause/", service.request_pause, name="service-request-pause"),
     path("service/<int:pk>/resume/", service.request_resume, name="service-request-resume"),
     path("service/<int:pk>/handle/", service.request_handle, name="service-request-handle"),

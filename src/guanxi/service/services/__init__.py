@@ -11,6 +11,7 @@ from guanxi.service.services.requests import (
     service_request_feedback,
     service_request_handle,
     service_request_pause,
+    service_request_reply_resend,
     service_request_resume,
     service_request_update,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "service_request_feedback",
     "service_request_handle",
     "service_request_pause",
+    "service_request_reply_resend",
     "service_request_resume",
     "service_request_update",
     "service_settings_save",

@@ -35,7 +35,7 @@ from guanxi.service.models import (
     ServiceSettings,
 )
 from guanxi.service.selectors import request_for_update
-from guanxi.service.services import sla
+from guanxi.service.services import replies, sla
 
 S = ServiceRequest.Status
 Action = RequestEvent.Action
@@ -287,17 +287,28 @@ def _take(request: ServiceRequest, actor: User, now: datetime) -> None:
 
 @transaction.atomic
 def service_request_comment(
-    *, actor: User, request: ServiceRequest, body: str, kind: str = RequestComment.Kind.NOTE
+    *,
+    actor: User,
+    request: ServiceRequest,
+    body: str,
+    kind: str = RequestComment.Kind.NOTE,
+    email: bool | None = None,
 ) -> RequestComment:
     """A note, a reply to the customer (the first one is the first response), or what the
-    customer said (which ends a wait on the customer)."""
+    customer said (which ends a wait on the customer).
+
+    A reply is e-mailed to the customer in the request's thread once this commits — unless
+    ``email`` is False (it was given on the phone); see ``replies.prepare_reply``.
+    """
     locked = _lock(actor, request)
     now = timezone.now()
     comment = RequestComment(
         request=locked, kind=kind, body=(body or "").strip(), author=actor, created_at=now
     )
     full_clean(comment, fields=["kind", "body"])
+    replies.prepare_reply(comment, email)
     comment.save()
+    replies.queue_reply(comment)
     if locked.is_open and comment.kind == RequestComment.Kind.REPLY:
         _respond(locked, actor, now)
     if locked.is_open and comment.kind == RequestComment.Kind.CUSTOMER:
@@ -308,7 +319,31 @@ def service_request_comment(
 
 
 @transaction.atomic
-def customer_reply_add(*, request: ServiceRequest, body: str) -> RequestComment:
+def service_request_reply_resend(
+    *, actor: User, request: ServiceRequest, comment_id: int
+) -> RequestComment:
+    """Send again a reply that was not delivered, to the address it was meant for."""
+    locked = _lock(actor, request)
+    _may_work_on(actor, locked)
+    comment = (
+        RequestComment.objects.select_for_update()
+        .filter(request=locked, pk=comment_id, kind=RequestComment.Kind.REPLY)
+        .first()
+    )
+    if comment is None:
+        raise field_error("comment", _("This request has no such reply."))
+    if comment.delivery != RequestComment.Delivery.FAILED:
+        raise field_error("comment", _("Only a reply that was not delivered can be sent again."))
+    comment.delivery, comment.delivery_error = RequestComment.Delivery.QUEUED, ""
+    comment.save(update_fields=["delivery", "delivery_error"])
+    replies.queue_reply(comment)
+    return comment
+
+
+@transaction.atomic
+def customer_reply_add(
+    *, request: ServiceRequest, body: str, message_id: str = ""
+) -> RequestComment:
     """What the customer wrote back (by e-mail): their comment, and the end of a wait on them."""
     locked = (
         ServiceRequest.objects.select_for_update(of=("self",))
@@ -317,7 +352,11 @@ def customer_reply_add(*, request: ServiceRequest, body: str) -> RequestComment:
     )
     now = timezone.now()
     comment = RequestComment.objects.create(
-        request=locked, kind=RequestComment.Kind.CUSTOMER, body=body, created_at=now
+        request=locked,
+        kind=RequestComment.Kind.CUSTOMER,
+        body=body,
+        created_at=now,
+        message_id=message_id[:250],
     )
     if locked.is_open and locked.paused_at is not None:
         _resume(locked, None, now)

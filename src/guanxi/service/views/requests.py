@@ -31,7 +31,8 @@ from guanxi.service.forms import (
     HandleForm,
     RequestForm,
 )
-from guanxi.service.models import ServiceRequest
+from guanxi.service.models import RequestComment, ServiceRequest
+from guanxi.service.services.replies import reply_address
 from guanxi.service.services.requests import COMPLAINT_FIELDS
 from guanxi.service.tables import RequestTable, sla_badge
 from guanxi.web.pagination import CappedPaginator
@@ -182,7 +183,7 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "history": audit_for_record(instance=found)[:20],
         "timeline": _timeline(timeline),
         "assign_form": AssignForm(actor=request.user, initial={"assignee": found.assignee_id}),
-        "comment_form": CommentForm(),
+        "comment_form": CommentForm(address=reply_address(found)),
         "handle_form": HandleForm(),
         "feedback_form": FeedbackForm(),
         "archive_form": ArchiveForm(initial={f: getattr(found, f) for f in COMPLAINT_FIELDS}),
@@ -230,6 +231,7 @@ def _timeline(parts: dict[str, Any]) -> list[dict[str, Any]]:
             "body": comment.body,
             "who": comment.author.display_name if comment.author else "",
             "kind": comment.kind,
+            "comment": comment,
         }
         for comment in parts["comments"]
     ]
@@ -296,7 +298,7 @@ def _act(
     found: ServiceRequest,
     call: Callable[[], Any],
     done: str,
-    form: forms.Form | None = None,
+    form: forms.BaseForm | None = None,
 ) -> HttpResponse:
     """Run one of the request page's actions and come back with its outcome."""
     try:
@@ -310,7 +312,7 @@ def _act(
     return redirect(found)
 
 
-def _error_text(error: ValidationError, form: forms.Form | None) -> str:
+def _error_text(error: ValidationError, form: forms.BaseForm | None) -> str:
     if not hasattr(error, "error_dict"):
         return " ".join(error.messages)
     parts = []
@@ -357,8 +359,17 @@ def request_take(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_comment(request: AuthedRequest, pk: int) -> HttpResponse:
     found = selectors.request_get(actor=request.user, pk=pk)
-    form = CommentForm(request.POST)
-    data = form.cleaned_data if form.is_valid() else {}
+    form = CommentForm(request.POST, address=reply_address(found))
+    data = form.service_values() if form.is_valid() else {}
+    kind = data.get("kind", "note")
+    sending = kind == RequestComment.Kind.REPLY and data.get("email") is not False
+    done = _("The reply was added.")
+    if sending and form.address:
+        done = _("The reply was added and is being e-mailed to %(address)s.") % {
+            "address": form.address
+        }
+    elif kind != RequestComment.Kind.REPLY:
+        done = _("The comment was added.")
     return _act(
         request,
         found,
@@ -366,10 +377,25 @@ def request_comment(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=request.user,
             request=found,
             body=data.get("body", ""),
-            kind=data.get("kind", "note"),
+            kind=kind,
+            email=data.get("email"),
         ),
-        _("The comment was added."),
+        done,
         form,
+    )
+
+
+@require("service.change_servicerequest")
+@require_POST
+def request_reply_resend(request: AuthedRequest, pk: int, comment_id: int) -> HttpResponse:
+    found = selectors.request_get(actor=request.user, pk=pk)
+    return _act(
+        request,
+        found,
+        lambda: services.service_request_reply_resend(
+            actor=request.user, request=found, comment_id=comment_id
+        ),
+        _("The reply is being sent again."),
     )
 
 
