@@ -9,9 +9,10 @@ some point, so there is churn to find. Then it times, in the same run:
 - the raw SQL aggregate of the RFM inputs alone (one row per customer), for comparison;
 - the full score refresh (the same aggregate, both model fits, scoring, writing every row);
 - the daily churn scan (first run opens the warnings; second run finds nothing new);
+- the lifecycle derivation (first run moves the stages; second run changes nothing);
 - the KPI figures computed afresh for the executive (what the nightly job does ahead);
 - server times through Django's test client, after a warm-up: the KPI dashboard page and API,
-  the four reports, the RFM segments, the customer list sorted by churn risk.
+  the four reports, the RFM segments, the customer list sorted by churn risk, the lifecycle page.
 
     createdb -h 127.0.0.1 -U postgres guanxi_bench_analytics
     export GUANXI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/guanxi_bench_analytics
@@ -42,6 +43,7 @@ from django.utils import timezone  # noqa: E402
 
 from guanxi.accounts.models import User  # noqa: E402
 from guanxi.analytics.kpis import compute_kpis  # noqa: E402
+from guanxi.analytics.lifecycle import lifecycle_scan  # noqa: E402
 from guanxi.analytics.services import churn_scan, refresh_scores  # noqa: E402
 from guanxi.analytics.services.scores import rfm_rows  # noqa: E402
 from guanxi.core.dates import named_period  # noqa: E402
@@ -92,6 +94,7 @@ def generate(customers: int, orders: int) -> dict[str, float]:
             "account_manager": f"(ARRAY{reps})[1 + g % {len(reps)}]",
             "kind": "'company'",
             "lifecycle_stage": "'mature'",
+            "lifecycle_derived": "'mature'",
             "status": "'normal'",
             "version": "1",
             "created_at": "now() - interval '4 years'",
@@ -190,6 +193,10 @@ def main() -> int:
     result["churn_warnings_opened"] = scan.opened
     result["churn_scan_again_s"], again = seconds(churn_scan)
     assert again.opened == 0
+    result["lifecycle_first_s"], stages = seconds(lifecycle_scan)
+    result["lifecycle_changed"], result["lifecycle_stages"] = stages.changed, stages.stages
+    result["lifecycle_again_s"], again_stages = seconds(lifecycle_scan)
+    assert again_stages.changed == 0
     executive = User.objects.filter(role=Role.EXECUTIVE).order_by("pk").first()
     assert executive is not None
     period, _choice = named_period("year")
@@ -208,6 +215,7 @@ def main() -> int:
         "segments": "/analytics/segments/",
         "customers_by_churn_risk": "/api/v1/customers?ordering=-churn_risk",
         "churn_warnings": "/analytics/churn/",
+        "lifecycle": "/analytics/lifecycle/",
     }
     result["server"] = {}
     for name, url in pages.items():

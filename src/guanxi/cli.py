@@ -373,6 +373,15 @@ def cmd_analytics_churn_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analytics_lifecycle(args: argparse.Namespace) -> int:
+    from guanxi.analytics.lifecycle import lifecycle_scan
+
+    result = lifecycle_scan()
+    counts = {"customers": result.customers, "changed": result.changed, **result.stages}
+    print(json.dumps(counts) if args.json else _summary(counts))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="guanxi",
@@ -484,8 +493,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     refresh = analytics_commands.add_parser(
         "refresh",
-        help="Run the nightly analytics now: churn warnings, scores, plans, KPI figures.",
-        description="Run the nightly analytics now: churn warnings, scores, plans, KPI figures.",
+        help="Run the nightly analytics now: churn, scores, lifecycle, plans, KPI figures.",
+        description="Run the nightly analytics now: churn, scores, lifecycle, plans, KPI figures.",
     )
     refresh.set_defaults(handler=cmd_analytics_refresh)
     refresh.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -496,6 +505,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.set_defaults(handler=cmd_analytics_churn_scan)
     scan.add_argument("--json", action="store_true", help="print the counts as JSON")
+    lifecycle = analytics_commands.add_parser(
+        "lifecycle",
+        help="Derive every customer's lifecycle stage from the data now.",
+        description="Derive every customer's lifecycle stage from the data now.",
+    )
+    lifecycle.set_defaults(handler=cmd_analytics_lifecycle)
+    lifecycle.add_argument("--json", action="store_true", help="print the counts as JSON")
 
     check = add("check", cmd_check, "Check the configuration, database, queue and worker.")
     check.add_argument("--deploy", action="store_true", help="also run Django's deployment checks")

@@ -59,3 +59,18 @@ def test_customer_list_with_scores(
     with django_assert_max_num_queries(9):
         body = api.get("/api/v1/customers?ordering=-churn_risk&page_size=50").json()
     assert body["items"][0]["scores"]["churn_risk"] >= body["items"][-1]["scores"]["churn_risk"]
+
+
+def test_lifecycle_overview(people: People, silent: int, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from guanxi.analytics.lifecycle import lifecycle_scan
+
+    lifecycle_scan(today=TODAY)
+    client = client_for(people.sup_east)
+    client.get("/analytics/lifecycle/")
+    with django_assert_max_num_queries(8):
+        page = client.get("/analytics/lifecycle/")
+    assert page.status_code == 200
+    api = bearer_for(people.sup_east)
+    with django_assert_max_num_queries(6):
+        stages = api.get("/api/v1/lifecycle").json()["stages"]
+    assert sum(stage["customers"] for stage in stages) == silent + 1

@@ -332,6 +332,7 @@ class TestProfileAndMerge:
         body = bearer_for(people.rep_east).get(f"{URL}/{book.east.pk}/360").json()
         assert list(body["sections"]) == [
             "profile",
+            "lifecycle",
             "scores",
             "contacts",
             "interactions",

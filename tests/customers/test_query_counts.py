@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from guanxi.analytics.models import AnalyticsSettings
 from guanxi.customers.models import Customer, Tag
 from tests.conftest import People, bearer_for, client_for
 from tests.factories import ContactFactory, CustomerFactory, InteractionFactory, OrderFactory
@@ -59,13 +60,12 @@ def test_360_api_and_page(people: People, django_assert_max_num_queries) -> None
             number=f"SO-X{index}", customer=customer, order_date=date(2026, 2, 1), total=Decimal(5)
         )
     api, browser = bearer_for(people.rep_east), client_for(people.rep_east)
-    with django_assert_max_num_queries(
-        28
-    ):  # +2 each for opportunities and activities, +3 service, +3 scores
+    AnalyticsSettings.load()  # the settings row, as every installation has it
+    # +2 each for opportunities and activities, +3 service, +3 scores, +3 lifecycle (strategy,
+    # settings, the customer's purchase figures)
+    with django_assert_max_num_queries(31):
         body = api.get(f"/api/v1/customers/{customer.pk}/360").json()
     assert body["sections"]["orders"]["count"] == 21
-    with django_assert_max_num_queries(
-        34
-    ):  # +2 each for opportunities and activities, +3 service, +3 scores
+    with django_assert_max_num_queries(37):
         response = browser.get(f"/customers/{customer.pk}/")
     assert response.status_code == 200

@@ -160,6 +160,7 @@ def test_a_status_change_by_the_churn_process_is_audited(people: People, book: B
         {
             "status": ["normal", "churned"],
             "lifecycle_stage": ["potential", "churned"],
+            "lifecycle_derived": ["potential", "churned"],
             "version": [1, 2],
         },
     )

@@ -11,7 +11,8 @@ from django.apps import apps
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from guanxi.analytics.models import ChurnWarning, ImprovementPlan
+from guanxi.analytics.lifecycle import lifecycle_scan
+from guanxi.analytics.models import ChurnWarning, ImprovementPlan, LifecycleStrategy
 from guanxi.analytics.services import churn_scan, refresh_scores, satisfaction_watch
 from guanxi.core.models import DictCategory, DictItem
 from guanxi.core.roles import Role
@@ -39,6 +40,8 @@ def books(transactional_db: None) -> dict:  # type: ignore[type-arg]
         import_module("guanxi.core.migrations.0003_satisfaction_and_sequence").seed(apps, None)
     if not DictItem.objects.filter(category__code="churn_reason").exists():
         import_module("guanxi.analytics.migrations.0002_seed").seed_churn_reasons(apps, None)
+    if not LifecycleStrategy.objects.exists():
+        import_module("guanxi.analytics.migrations.0003_lifecycle").seed_strategies(apps, None)
     if not DictItem.objects.filter(category__code="service_type").exists():
         import_module("guanxi.service.migrations.0002_seed").seed_service(apps, None)
     team = TeamFactory(name="华东销售部")
@@ -81,6 +84,7 @@ def books(transactional_db: None) -> dict:  # type: ignore[type-arg]
     churn_scan()
     refresh_scores()
     satisfaction_watch()
+    lifecycle_scan()
     return {"admin": admin, "customers": customers}
 
 
@@ -164,6 +168,44 @@ def test_a_churn_warning_worked_to_confirmed_churn(browser, live_server, books, 
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_stage_by_hand_and_a_strategy(browser, live_server, books, language) -> None:  # type: ignore[no-untyped-def]
+    locale = "zh-CN" if language == "zh-hans" else "en-US"
+    context = browser.new_context(locale=locale, viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    sign_in(page, live_server, language)
+    page.goto(f"{live_server.url}/analytics/lifecycle/")
+    page.wait_for_selector("#lifecycle-chart canvas")
+    quiet = books["customers"][0]  # went quiet 200 days ago: declining
+    assert Customer.objects.get(pk=quiet.pk).lifecycle_stage == "declining"
+    page.goto(f"{live_server.url}/customers/{quiet.pk}/#section-lifecycle")
+    section = page.locator("#lifecycle")
+    assert section.get_attribute("data-stage") == "declining"
+    assert ("尽快找出原因" if language == "zh-hans" else "Find out why") in section.inner_text()
+    page.locator("#lifecycle-override summary").click()
+    page.select_option("#lifecycle-stage", "mature")
+    page.fill("#lifecycle-reason", "集团统一采购，改为季度下单")
+    page.click("#lifecycle-set")
+    page.wait_for_selector("#lifecycle-clear")
+    assert page.locator("#lifecycle").get_attribute("data-stage") == "mature"
+    assert "集团统一采购" in page.locator("#lifecycle-source").inner_text()
+    page.locator("#section-lifecycle").screenshot(
+        path=SCREENSHOTS / f"customer-360-lifecycle-{language}.png"
+    )
+    lifecycle_scan()  # the nightly run keeps it
+    assert Customer.objects.get(pk=quiet.pk).lifecycle_stage == "mature"
+    page.click("#edit-strategy")
+    page.fill("#id_strategy_zh", "保持季度回访，关注采购计划。")
+    page.fill("#id_strategy_en", "Call back every quarter; watch their purchasing plan.")
+    page.click("#strategy-form button[type=submit]")
+    page.wait_for_selector("#lifecycle-strategy")
+    expected = "保持季度回访" if language == "zh-hans" else "Call back every quarter"
+    assert expected in page.locator("#lifecycle-strategy").inner_text()
+    page.click("#lifecycle-clear")
+    page.wait_for_selector("#lifecycle[data-stage=declining]")
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_every_analytics_page(browser, live_server, books, language, viewport) -> None:  # type: ignore[no-untyped-def]
     locale = "zh-CN" if language == "zh-hans" else "en-US"
@@ -184,6 +226,8 @@ def test_every_analytics_page(browser, live_server, books, language, viewport) -
         "analytics-plans": "/analytics/plans/?status=all",
         "analytics-plan": f"/analytics/plans/{plan.pk}/",
         "analytics-settings": "/analytics/settings/",
+        "analytics-lifecycle": "/analytics/lifecycle/",
+        "analytics-lifecycle-strategy": "/analytics/lifecycle/growing/",
         "customer-360-scores": f"/customers/{books['customers'][0].pk}/",
         "customers-by-risk": "/customers/?segment=&sort=-churn_risk",
     }

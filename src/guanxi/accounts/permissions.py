@@ -105,6 +105,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             *VIEW_ANALYTICS,
             "analytics.manage_churn",
             "analytics.manage_improvementplan",
+            "analytics.change_lifecyclestrategy",
         }
     ),
     Role.ACCOUNT_MANAGER: frozenset(

@@ -21,6 +21,7 @@ from guanxi.analytics.models import (
     ChurnWarning,
     ImprovementPlan,
     ImprovementTask,
+    LifecycleStrategy,
     RetentionMeasure,
 )
 from guanxi.analytics.profile import score_data
@@ -29,6 +30,7 @@ from guanxi.analytics.tasks import refresh_analytics_now
 from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination
 from guanxi.core.errors import field_error, require_perm
+from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customer_get
 from guanxi.transfer.writers import download
 
@@ -343,6 +345,64 @@ def plan_close(request: HttpRequest, plan_id: int, payload: CloseIn) -> Improvem
     return selectors.plan_get(actor=actor, pk=plan_id)
 
 
+# --- Lifecycle ----------------------------------------------------------------------------
+
+
+class StrategyOut(Schema):
+    strategy_zh: str
+    strategy_en: str
+    updated_by: int | None = Field(None, alias="updated_by_id")
+    updated_at: datetime
+
+
+class StageOut(Schema):
+    stage: str
+    label: str
+    customers: int = Field(..., description="Customers you see at this stage (not archived)")
+    set_by_hand: int = Field(..., description="Of those, how many were set there by hand")
+    strategy: StrategyOut | None
+
+
+class LifecycleOut(Schema):
+    rule: dict[str, int]
+    stages: list[StageOut]
+
+
+@router.get(
+    "/lifecycle",
+    response=LifecycleOut,
+    summary="The lifecycle stages (生命周期) in order: customers at each, strategy, the rule",
+)
+def lifecycle(request: HttpRequest) -> dict[str, Any]:
+    actor = _actor(request)
+    require_perm(actor, "customers.view_customer")
+    config = AnalyticsSettings.load()
+    return {
+        "rule": {
+            "new_months": config.lifecycle_new_months,
+            "growth_percent": config.lifecycle_growth_percent,
+            "decline_percent": config.lifecycle_decline_percent,
+        },
+        "stages": selectors.lifecycle_overview(actor=actor),
+    }
+
+
+class StrategyIn(Schema):
+    strategy_zh: str | None = None
+    strategy_en: str | None = None
+
+
+@router.put(
+    "/lifecycle/{stage}",
+    response=StrategyOut,
+    summary="Change a stage's strategy text (a language left out stays as it is)",
+)
+def lifecycle_strategy(request: HttpRequest, stage: str, payload: StrategyIn) -> LifecycleStrategy:
+    if stage not in Customer.Lifecycle.values:
+        raise Http404(_("No such lifecycle stage."))
+    return services.lifecycle_strategy_save(actor=_actor(request), stage=stage, **payload.dict())
+
+
 # --- Set-up ---------------------------------------------------------------------------------
 
 
@@ -352,6 +412,9 @@ class SettingsOut(Schema):
     medium_value_spend: Decimal
     clv_horizon_weeks: int
     monthly_discount_rate: Decimal
+    lifecycle_new_months: int
+    lifecycle_growth_percent: int
+    lifecycle_decline_percent: int
     refreshed_at: datetime | None
     refresh_seconds: float | None
     scored_customers: int
@@ -364,6 +427,9 @@ class SettingsPatch(Schema):
     medium_value_spend: Decimal | None = None
     clv_horizon_weeks: int | None = None
     monthly_discount_rate: Decimal | None = None
+    lifecycle_new_months: int | None = None
+    lifecycle_growth_percent: int | None = None
+    lifecycle_decline_percent: int | None = None
 
 
 @router.get("/analytics/settings", response=SettingsOut, summary="Analytics settings and last fit")

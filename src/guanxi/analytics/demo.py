@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from guanxi.analytics.lifecycle import lifecycle_scan
 from guanxi.analytics.models import ChurnWarning, ImprovementPlan
 from guanxi.analytics.services import (
     churn_confirm,
@@ -70,6 +71,7 @@ def generate_analytics(context: DemoContext) -> None:
             lines=[LineInput(quantity=1, unit_price="8800.00", description="回购订单")],
         )
     refresh_scores()
+    lifecycle_scan()
     satisfaction_watch()
     context.counts["churn warnings"] = ChurnWarning.objects.count()
     context.counts["improvement plans"] = ImprovementPlan.objects.count()

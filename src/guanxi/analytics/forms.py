@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import colleagues
-from guanxi.analytics.models import AnalyticsSettings
+from guanxi.analytics.models import AnalyticsSettings, LifecycleStrategy
 from guanxi.analytics.reports import ReportFilters
 from guanxi.core.dates import Period
-from guanxi.core.forms import DateInput, dictionary_choices
+from guanxi.core.forms import DateInput, ModelForm, dictionary_choices
 from guanxi.core.roles import Role
 from guanxi.customers.selectors import manager_choices
 
@@ -116,4 +116,17 @@ class AnalyticsSettingsForm(forms.ModelForm):
             "medium_value_spend",
             "clv_horizon_weeks",
             "monthly_discount_rate",
+            "lifecycle_new_months",
+            "lifecycle_growth_percent",
+            "lifecycle_decline_percent",
         ]
+
+
+class LifecycleStrategyForm(ModelForm):
+    class Meta:
+        model = LifecycleStrategy
+        fields = ["strategy_zh", "strategy_en"]
+        widgets = {
+            "strategy_zh": forms.Textarea(attrs={"rows": 4}),
+            "strategy_en": forms.Textarea(attrs={"rows": 4}),
+        }

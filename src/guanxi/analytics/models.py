@@ -1,11 +1,13 @@
 """Stored analytics: per-customer scores, churn warnings, improvement plans, KPI snapshots."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from guanxi.core import fields
 from guanxi.customers.models import Customer
 from guanxi.orders.models import Order
 
@@ -14,7 +16,9 @@ class AnalyticsSettings(models.Model):
     """One row: the thresholds of the analytics and what the last refresh fitted."""
 
     churn_months = models.PositiveSmallIntegerField(
-        _("months without an order before a churn warning"), default=6
+        _("months without an order before a churn warning"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     high_value_spend = models.DecimalField(
         _("high value: annual spend above"), max_digits=14, decimal_places=2, default=50000
@@ -22,9 +26,29 @@ class AnalyticsSettings(models.Model):
     medium_value_spend = models.DecimalField(
         _("medium value: annual spend above"), max_digits=14, decimal_places=2, default=10000
     )
-    clv_horizon_weeks = models.PositiveSmallIntegerField(_("CLV horizon (weeks)"), default=52)
+    clv_horizon_weeks = models.PositiveSmallIntegerField(
+        _("CLV horizon (weeks)"),
+        default=52,
+        validators=[MinValueValidator(1), MaxValueValidator(520)],
+    )
     monthly_discount_rate = models.DecimalField(
         _("monthly discount rate"), max_digits=5, decimal_places=4, default=0.01
+    )
+    # The lifecycle rule (see analytics.lifecycle).
+    lifecycle_new_months = models.PositiveSmallIntegerField(
+        _("a customer is new for (months after the first order)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+    )
+    lifecycle_growth_percent = models.PositiveSmallIntegerField(
+        _("growing: spend up by at least (%)"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+    )
+    lifecycle_decline_percent = models.PositiveSmallIntegerField(
+        _("declining: spend down by at least (%)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     # What the last full refresh found (shown on the analytics page and in the API).
     refreshed_at = models.DateTimeField(_("last refreshed"), null=True, blank=True)
@@ -326,3 +350,47 @@ class KpiSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope_key} {self.period_key}"
+
+
+STRATEGY_MAX = 2000
+
+
+class LifecycleStrategy(models.Model):
+    """What to do with customers at one lifecycle stage: shown on their 360 page."""
+
+    stage = fields.ChoiceField(
+        _("lifecycle stage"), max_length=16, choices=Customer.Lifecycle.choices, unique=True
+    )
+    strategy_zh = models.TextField(
+        _("strategy (Chinese)"), blank=True, validators=[MaxLengthValidator(STRATEGY_MAX)]
+    )
+    strategy_en = models.TextField(
+        _("strategy (English)"), blank=True, validators=[MaxLengthValidator(STRATEGY_MAX)]
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lifecycle strategy")
+        verbose_name_plural = _("lifecycle strategies")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.get_stage_display())
+
+    @property
+    def strategy(self) -> str:
+        """In the reader's language, else the other one."""
+        first, second = (
+            (self.strategy_zh, self.strategy_en)
+            if (get_language() or "").startswith("zh")
+            else (self.strategy_en, self.strategy_zh)
+        )
+        return first or second

@@ -1,4 +1,5 @@
-"""The scores section of the customer 360 view: RFM, CLV, churn risk, value tier, churn."""
+"""The analytics sections of the customer 360 view: the lifecycle stage with its strategy,
+and the scores (RFM, CLV, churn risk, value tier, churn)."""
 
 from typing import Any
 
@@ -6,9 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
-from guanxi.analytics.models import CustomerScore
+from guanxi.analytics.lifecycle import explain
+from guanxi.analytics.models import CustomerScore, LifecycleStrategy
 from guanxi.analytics.risk import describe
 from guanxi.core.dictionary import DictionaryLookup
+from guanxi.core.roles import can_write
 from guanxi.customers.models import Customer
 from guanxi.customers.profile import Section, TimelineEvent, register
 
@@ -63,6 +66,36 @@ def build_scores(customer: Customer, actor: User, lookup: DictionaryLookup) -> d
     }
 
 
+def build_lifecycle(customer: Customer, actor: User, lookup: DictionaryLookup) -> dict[str, Any]:
+    """The stage in force, where it comes from (the data's figures, or who set it and why),
+    and what to do at it."""
+    stages = dict(Customer.Lifecycle.choices)
+    strategy = LifecycleStrategy.objects.filter(stage=customer.lifecycle_stage).first()
+    set_by = customer.lifecycle_set_by
+    return {
+        "stage": customer.lifecycle_stage,
+        "stage_label": str(stages.get(customer.lifecycle_stage, "")),
+        "derived": customer.lifecycle_derived,
+        "derived_label": str(stages.get(customer.lifecycle_derived, "")),
+        "set_by_hand": customer.lifecycle_overridden,
+        "set_by": set_by.display_name if set_by else "",
+        "set_at": customer.lifecycle_set_at.isoformat() if customer.lifecycle_set_at else None,
+        "reason": customer.lifecycle_reason,
+        "strategy": strategy.strategy if strategy else "",
+        "stages": [
+            {"stage": stage, "label": str(label), "current": stage == customer.lifecycle_stage}
+            for stage, label in Customer.Lifecycle.choices
+        ],
+        "figures": explain(customer),
+        "version": customer.version,
+        "may_set": actor.has_perm("customers.change_customer")
+        and can_write(actor)
+        and not customer.is_archived,
+        "may_edit_strategy": actor.has_perm("analytics.change_lifecyclestrategy")
+        and can_write(actor),
+    }
+
+
 def churn_events(customer: Customer, actor: User, limit: int) -> list[TimelineEvent]:
     events = []
     for warning in customer.churn_warnings.order_by("-opened_at")[:limit]:
@@ -90,6 +123,15 @@ def churn_events(customer: Customer, actor: User, limit: int) -> list[TimelineEv
     return events
 
 
+register(
+    Section(
+        key="lifecycle",
+        title=gettext_lazy("Lifecycle"),
+        template="analytics/section_lifecycle.html",
+        order=12,
+        build=build_lifecycle,
+    )
+)
 register(
     Section(
         key="scores",

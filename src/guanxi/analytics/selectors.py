@@ -16,12 +16,15 @@ from guanxi.analytics.models import (
     CustomerScore,
     ImprovementPlan,
     ImprovementTask,
+    LifecycleStrategy,
     RetentionMeasure,
 )
 from guanxi.analytics.rfm import SEGMENT_GRID
 from guanxi.core.errors import require_perm
 from guanxi.core.filters import filtered
 from guanxi.core.roles import DataScope, customer_scope, data_scope, scope_queryset
+from guanxi.customers.models import Customer
+from guanxi.customers.selectors import visible_customers
 
 
 def in_customer_scope(queryset: QuerySet, actor: User, customer: str = "customer") -> QuerySet:
@@ -171,3 +174,29 @@ def rfm_segments(*, actor: User) -> dict[str, Any]:
         ],
         "scored": sum(tiers.values()),
     }
+
+
+def lifecycle_overview(*, actor: User) -> list[dict[str, Any]]:
+    """Each stage in order: its strategy and how many of the customers ``actor`` sees (not
+    archived) are at it, and how many of those were set there by hand."""
+    rows = (
+        visible_customers(actor)
+        .filter(archived_at__isnull=True)
+        .order_by()
+        .values("lifecycle_stage")
+        .annotate(n=Count("pk"), by_hand=Count("pk", filter=Q(lifecycle_set_at__isnull=False)))
+    )
+    counts: dict[str, tuple[int, int]] = {
+        row["lifecycle_stage"]: (row["n"], row["by_hand"]) for row in rows
+    }
+    strategies = {s.stage: s for s in LifecycleStrategy.objects.select_related("updated_by")}
+    return [
+        {
+            "stage": stage,
+            "label": str(label),
+            "customers": counts.get(stage, (0, 0))[0],
+            "set_by_hand": counts.get(stage, (0, 0))[1],
+            "strategy": strategies.get(stage),
+        }
+        for stage, label in Customer.Lifecycle.choices
+    ]

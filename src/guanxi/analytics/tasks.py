@@ -1,4 +1,4 @@
-"""The nightly analytics: churn warnings, scores, satisfaction plans, KPI figures."""
+"""The nightly analytics: churn warnings, scores, lifecycle stages, satisfaction plans, KPIs."""
 
 from typing import Any
 
@@ -6,6 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from guanxi.analytics.kpis import warm_kpis
+from guanxi.analytics.lifecycle import lifecycle_scan
 from guanxi.analytics.models import AnalyticsSettings
 from guanxi.analytics.services import churn_scan, refresh_scores, satisfaction_watch
 from guanxi.analytics.services.scores import backtest
@@ -18,6 +19,7 @@ def run_nightly() -> dict[str, Any]:
     quality = backtest(current=scores.history)
     if scores.model:  # an empty model means "nothing fitted yet": it stays empty
         AnalyticsSettings.objects.filter(pk=1).update(model={**scores.model, "backtest": quality})
+    stages = lifecycle_scan()
     plans = satisfaction_watch()
     snapshots = warm_kpis()
     return {
@@ -27,6 +29,7 @@ def run_nightly() -> dict[str, Any]:
         "customers_scored": scores.customers,
         "refresh_seconds": round(scores.seconds, 2),
         "backtest_auc": quality["auc"],
+        "lifecycle_changed": stages.changed,
         "improvement_plans_opened": plans.opened,
         "kpi_snapshots": snapshots,
     }

@@ -1,10 +1,12 @@
 """Analytics pages: KPI dashboard, reports, RFM segments, churn warnings, improvement plans."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,19 +14,27 @@ from guanxi.analytics import selectors, services
 from guanxi.analytics.forms import (
     AnalyticsSettingsForm,
     ChurnConfirmForm,
+    LifecycleStrategyForm,
     PlanCloseForm,
     ReportFilterForm,
     RetentionMeasureForm,
     TaskForm,
 )
 from guanxi.analytics.kpis import kpi_dashboard
-from guanxi.analytics.models import AnalyticsSettings, ChurnWarning, ImprovementPlan
+from guanxi.analytics.models import (
+    AnalyticsSettings,
+    ChurnWarning,
+    ImprovementPlan,
+    LifecycleStrategy,
+)
 from guanxi.analytics.reports import REPORTS, run_report
 from guanxi.analytics.risk import describe
 from guanxi.analytics.tasks import refresh_analytics_now
 from guanxi.core.dates import PERIOD_CHOICES
 from guanxi.core.dictionary import DictionaryLookup
 from guanxi.customers.selectors import customer_get
+from guanxi.customers.services.customers import EditConflict
+from guanxi.customers.services.lifecycle import customer_lifecycle_set
 from guanxi.transfer.writers import download
 from guanxi.web.utils import AuthedRequest, require, run_service
 
@@ -297,3 +307,70 @@ def customer_rescore(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The scores were recomputed."))
     return redirect(customer)
+
+
+# --- Lifecycle ------------------------------------------------------------------------------
+
+
+@require("customers.view_customer")
+def lifecycle(request: AuthedRequest) -> HttpResponse:
+    """The six stages: how many of your customers are at each, the rule, each strategy."""
+    stages = selectors.lifecycle_overview(actor=request.user)
+    chart = [{"label": row["label"], "customers": row["customers"]} for row in stages]
+    context = {"stages": stages, "chart": chart, "config": AnalyticsSettings.load()}
+    return render(request, "analytics/lifecycle.html", context)
+
+
+@require("analytics.change_lifecyclestrategy")
+def lifecycle_strategy_edit(request: AuthedRequest, stage: str) -> HttpResponse:
+    strategy = get_object_or_404(LifecycleStrategy, stage=stage)
+    back = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = ""
+    form = LifecycleStrategyForm(request.POST or None, instance=strategy)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.lifecycle_strategy_save(
+                actor=request.user, stage=stage, **form.service_values()
+            ),
+        )
+        if saved:
+            messages.success(
+                request,
+                _("The strategy for “%(stage)s” was saved.") % {"stage": strategy},
+            )
+            return redirect(back or "analytics-lifecycle")
+    context = {"form": form, "strategy": strategy, "back": back}
+    return render(request, "analytics/lifecycle_strategy.html", context)
+
+
+@require_POST
+@require("customers.change_customer")
+def customer_lifecycle(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Set a customer's stage by hand with the reason, or go back to the derived one."""
+    customer = customer_get(actor=request.user, pk=pk)
+    clear = request.POST.get("clear") == "1"
+    version = request.POST.get("version", "")
+    try:
+        customer_lifecycle_set(
+            actor=request.user,
+            customer=customer,
+            stage=None if clear else request.POST.get("stage", ""),
+            reason=request.POST.get("reason", ""),
+            version=int(version) if version.isdigit() else None,
+        )
+    except EditConflict:
+        messages.error(
+            request, _("Someone changed this customer since you opened it; look and try again.")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The stage from the data is in force again.")
+            if clear
+            else _("The lifecycle stage was set by hand; the nightly run leaves it alone."),
+        )
+    return redirect(customer.get_absolute_url() + "#section-lifecycle")

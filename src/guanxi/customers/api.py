@@ -57,11 +57,15 @@ class CustomerOut(ModelSchema):
     account_manager: ManagerRef | None
     merged_into: int | None = Field(None, alias="merged_into_id")
     scores: ScoreRef | None = None
+    lifecycle_set_by: int | None = Field(
+        None, alias="lifecycle_set_by_id", description="Who set the stage by hand (null: derived)"
+    )
 
     class Meta:
         model = Customer
         fields = ["id", "code", *CUSTOMER_FIELDS, "archived_at", "version", "created_at"]
-        fields += ["updated_at"]
+        fields += ["updated_at", "lifecycle_stage", "lifecycle_derived", "lifecycle_set_at"]
+        fields += ["lifecycle_reason"]
 
     @staticmethod
     def resolve_scores(customer: Customer) -> Any:
@@ -305,6 +309,36 @@ def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPat
             version=payload.version,
             tags=payload.tags if "tags" in sent else None,
             **values,
+        )
+    except services.EditConflict as error:
+        return conflict_problem(error)
+
+
+class LifecycleIn(Schema):
+    stage: Customer.Lifecycle | None = Field(
+        ..., description="The stage to set by hand; null goes back to the one the data gives"
+    )
+    reason: str = Field("", description="Why the stage differs from the data (needed to set)")
+    version: int | None = Field(
+        None, description="The version you read; a newer one on file answers 409 Conflict."
+    )
+
+
+@router.post(
+    "/customers/{customer_id}/lifecycle",
+    response=CustomerOut,
+    summary="Set the lifecycle stage by hand with a reason (kept by the nightly run), or clear it",
+)
+def customer_lifecycle(request: HttpRequest, customer_id: int, payload: LifecycleIn) -> Any:
+    actor = _actor(request)
+    customer = selectors.customer_get(actor=actor, pk=customer_id)
+    try:
+        return services.customer_lifecycle_set(
+            actor=actor,
+            customer=customer,
+            stage=payload.stage,
+            reason=payload.reason,
+            version=payload.version,
         )
     except services.EditConflict as error:
         return conflict_problem(error)

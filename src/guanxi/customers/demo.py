@@ -178,6 +178,7 @@ def generate_customers(context: DemoContext) -> None:
                 "registered_capital": Decimal(rng.randint(50, 5000) * 10000),
                 "annual_revenue": Decimal(rng.randint(100, 50000) * 10000),
                 "lifecycle_stage": stage,
+                "lifecycle_derived": stage,
                 "status": "churn_warning" if quiet and dates else "normal",
                 "created_at": created,
                 "updated_at": created,

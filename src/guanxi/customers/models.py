@@ -79,11 +79,31 @@ class Customer(TimestampedModel):
     bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
     tax_number = models.CharField(_("tax number"), max_length=30, blank=True)
     birthday = models.DateField(_("birthday or founding date"), null=True, blank=True)
+    # The stage in force: what the data says (``lifecycle_derived``, set by the nightly job),
+    # unless someone set it by hand (``lifecycle_set_at``), which holds until they clear it.
     lifecycle_stage = fields.ChoiceField(
         _("lifecycle stage"),
         max_length=16,
         choices=Lifecycle.choices,
         default=Lifecycle.POTENTIAL,
+    )
+    lifecycle_derived = fields.ChoiceField(
+        _("lifecycle stage from the data"),
+        max_length=16,
+        choices=Lifecycle.choices,
+        default=Lifecycle.POTENTIAL,
+    )
+    lifecycle_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifecycle stage set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lifecycle_set_at = models.DateTimeField(_("lifecycle stage set at"), null=True, blank=True)
+    lifecycle_reason = models.CharField(
+        _("why the stage was set by hand"), max_length=200, blank=True
     )
     status = fields.ChoiceField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NORMAL
@@ -161,6 +181,10 @@ class Customer(TimestampedModel):
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    @property
+    def lifecycle_overridden(self) -> bool:
+        return self.lifecycle_set_at is not None
+
 
 # Every customer field a person may set (besides account_manager and tags).
 CUSTOMER_FIELDS = (
@@ -188,9 +212,17 @@ CUSTOMER_FIELDS = (
     "bank_account",
     "tax_number",
     "birthday",
-    "lifecycle_stage",
     "status",
     "notes",
+)
+# The lifecycle stage is derived (``analytics.lifecycle``) or set by hand with a reason
+# (``customers.services.lifecycle``), never edited with the other fields.
+LIFECYCLE_FIELDS = (
+    "lifecycle_stage",
+    "lifecycle_derived",
+    "lifecycle_set_by",
+    "lifecycle_set_at",
+    "lifecycle_reason",
 )
 
 

@@ -199,18 +199,27 @@ def record_events(customer: Customer, actor: User, limit: int) -> list[TimelineE
         "update": _("Customer record changed"),
         "delete": _("Customer deleted"),
     }
+    stages = dict(Customer.Lifecycle.choices)
     events = []
     for entry in entries:
         changed = [name for name in entry.changes if name != "version"]
         detail = (
             ", ".join(_field_label(name) for name in changed) if entry.action == "update" else ""
         )
+        title = str(titles.get(entry.action, entry.action))
         who = entry.actor.display_name if entry.actor else str(_("System"))
+        if entry.action == "update" and "lifecycle_stage" in entry.changes:
+            old, new = entry.changes["lifecycle_stage"]
+            title = _("Lifecycle stage: %(old)s → %(new)s") % {
+                "old": stages.get(old, old),
+                "new": stages.get(new, new),
+            }
+            detail = (entry.changes.get("lifecycle_reason") or ["", ""])[1]
         events.append(
             TimelineEvent(
                 at=entry.at,
                 kind="record",
-                title=str(titles.get(entry.action, entry.action)),
+                title=title,
                 detail=f"{who} · {detail}" if detail else who,
             )
         )

@@ -66,7 +66,9 @@ def customer_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> Q
 
 def customer_get(*, actor: User, pk: int, include_archived: bool = True) -> Customer:
     """The customer if ``actor`` may see it; 404 otherwise (existence is not leaked)."""
-    customers = visible_customers(actor).select_related("account_manager", "merged_into")
+    customers = visible_customers(actor).select_related(
+        "account_manager", "merged_into", "lifecycle_set_by"
+    )
     if not include_archived:
         customers = customers.filter(archived_at__isnull=True)
     customer = customers.filter(pk=pk).first()

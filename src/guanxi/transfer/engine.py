@@ -125,6 +125,10 @@ def run_import(
         return result
     importer = importer_class(actor, options, result)
     importer.headers = {name: reader.header[index] for name, index in positions.items()}
+    used = set(positions.values())
+    for index, title in enumerate(reader.header):
+        if index not in used and title.strip():
+            result.add_warning(1, title, _("This column is not imported; its values are ignored."))
 
     def flush(batch: list[ParsedRow]) -> None:
         write = options.skip_bad_rows or result.error_count == 0

@@ -195,4 +195,11 @@ urlpatterns = [
     path("analytics/settings/", analytics.analytics_settings, name="analytics-settings"),
     path("analytics/settings/refresh/", analytics.refresh_now, name="analytics-refresh"),
     path("customers/<int:pk>/rescore/", analytics.customer_rescore, name="customer-rescore"),
+    path("customers/<int:pk>/lifecycle/", analytics.customer_lifecycle, name="customer-lifecycle"),
+    path("analytics/lifecycle/", analytics.lifecycle, name="analytics-lifecycle"),
+    path(
+        "analytics/lifecycle/<slug:stage>/",
+        analytics.lifecycle_strategy_edit,
+        name="lifecycle-strategy-edit",
+    ),
 ]

@@ -7,6 +7,7 @@ from guanxi.analytics.services.churn import (
     retention_measure_add,
 )
 from guanxi.analytics.services.config import analytics_settings_update
+from guanxi.analytics.services.lifecycle import lifecycle_strategy_save
 from guanxi.analytics.services.plans import (
     improvement_plan_close,
     improvement_task_add,
@@ -23,6 +24,7 @@ __all__ = [
     "improvement_plan_close",
     "improvement_task_add",
     "improvement_task_done",
+    "lifecycle_strategy_save",
     "refresh_scores",
     "rescore_customer",
     "retention_measure_add",

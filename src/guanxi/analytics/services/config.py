@@ -1,9 +1,11 @@
-"""The analytics settings: churn months, value tiers, the CLV horizon and discount rate."""
+"""The analytics settings: churn months, value tiers, the CLV horizon and discount rate, the
+lifecycle rule's thresholds."""
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,8 +20,26 @@ FIELDS = (
     "medium_value_spend",
     "clv_horizon_weeks",
     "monthly_discount_rate",
+    "lifecycle_new_months",
+    "lifecycle_growth_percent",
+    "lifecycle_decline_percent",
 )
-LIMITS = {"churn_months": (1, 60), "clv_horizon_weeks": (1, 520)}
+
+
+def _limits(name: str) -> tuple[int, int] | None:
+    """A whole-number setting's bounds, as its model field's validators give them."""
+    field = AnalyticsSettings._meta.get_field(name)
+    bounds = {
+        type(v): v.limit_value
+        for v in field.validators  # type: ignore[union-attr]
+        if isinstance(v, MinValueValidator | MaxValueValidator)
+    }
+    if MinValueValidator in bounds and MaxValueValidator in bounds:
+        return int(bounds[MinValueValidator]), int(bounds[MaxValueValidator])
+    return None
+
+
+LIMITS = {name: limits for name in FIELDS if (limits := _limits(name))}
 
 
 def _number(field: str, value: Any) -> Decimal:

@@ -41,7 +41,8 @@ def _day_number(column: str) -> str:
 
 def rfm_rows(today: dt.date, customer_id: int | None = None) -> list[tuple]:
     """One row per customer with purchases up to ``today``: first and last purchase day (days
-    since EPOCH), purchase days, total spend, first day's spend, spend in the last 365 days."""
+    since EPOCH), purchase days, total spend, first day's spend, spend in the last 365 days and
+    in the 365 days before those."""
     order = Order._meta.db_table
     only_one = "AND customer_id = %s" if customer_id is not None else ""
     statuses = ", ".join(["%s"] * len(Order.SALE_STATUSES))
@@ -63,11 +64,20 @@ def rfm_rows(today: dt.date, customer_id: int | None = None) -> list[tuple]:
                CAST(SUM(spend) AS DOUBLE PRECISION),
                CAST(SUM(CASE WHEN order_date = first_date THEN spend ELSE 0 END)
                     AS DOUBLE PRECISION),
-               CAST(SUM(CASE WHEN order_date > %s THEN spend ELSE 0 END) AS DOUBLE PRECISION)
+               CAST(SUM(CASE WHEN order_date > %s THEN spend ELSE 0 END) AS DOUBLE PRECISION),
+               CAST(SUM(CASE WHEN order_date > %s AND order_date <= %s THEN spend ELSE 0 END)
+                    AS DOUBLE PRECISION)
         FROM days
         GROUP BY customer_id
     """
     only = [customer_id] if customer_id is not None else []
+    year_ago = today - dt.timedelta(days=365)
+    two_years_ago = today - dt.timedelta(days=730)
+    params = [*Order.SALE_STATUSES, today, *only, year_ago, two_years_ago, year_ago]
+    if customer_id is not None:  # one customer's orders: an index lookup, nothing to tune
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
     # Its own transaction: the settings below hold for this query only.
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -75,7 +85,7 @@ def rfm_rows(today: dt.date, customer_id: int | None = None) -> list[tuple]:
             # aggregates that spill to disk; ordered aggregates stream over the index instead.
             cursor.execute("SET LOCAL enable_hashagg = off")
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(sql, [*Order.SALE_STATUSES, today, *only, today - dt.timedelta(days=365)])
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
@@ -90,6 +100,7 @@ class History:
     spend: np.ndarray
     first_spend: np.ndarray
     annual: np.ndarray
+    prior_annual: np.ndarray  # spend in the 365 days before the last 365
     today: int
 
     def without(self, ids: list[int]) -> History:
@@ -103,6 +114,7 @@ class History:
             spend=self.spend[keep],
             first_spend=self.first_spend[keep],
             annual=self.annual[keep],
+            prior_annual=self.prior_annual[keep],
             today=self.today,
         )
 
@@ -122,7 +134,7 @@ class History:
 
 def read_history(today: dt.date, customer_id: int | None = None) -> History:
     rows = rfm_rows(today, customer_id)
-    table = np.array(rows, dtype=float).reshape(-1, 7)
+    table = np.array(rows, dtype=float).reshape(-1, 8)
     return History(
         ids=table[:, 0].astype(np.int64),
         first=table[:, 1],
@@ -131,6 +143,7 @@ def read_history(today: dt.date, customer_id: int | None = None) -> History:
         spend=table[:, 4],
         first_spend=table[:, 5],
         annual=table[:, 6],
+        prior_annual=table[:, 7],
         today=(today - EPOCH).days,
     )
 

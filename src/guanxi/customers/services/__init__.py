@@ -21,6 +21,7 @@ from guanxi.customers.services.customers import (
     customers_status_bulk_set,
     find_duplicates,
 )
+from guanxi.customers.services.lifecycle import customer_lifecycle_set, customers_lifecycle_derive
 from guanxi.customers.services.merge import customer_merge
 
 __all__ = [
@@ -31,11 +32,13 @@ __all__ = [
     "contact_update",
     "customer_archive",
     "customer_create",
+    "customer_lifecycle_set",
     "customer_merge",
     "customer_reassign",
     "customer_restore",
     "customer_status_set",
     "customer_update",
+    "customers_lifecycle_derive",
     "customers_status_bulk_set",
     "find_duplicates",
     "interaction_create",

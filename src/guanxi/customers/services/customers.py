@@ -156,9 +156,13 @@ def customer_create(
     tags: Sequence[str] = (),
     allow_duplicate: bool = False,
     code: str = "",
+    lifecycle_stage: str = Customer.Lifecycle.POTENTIAL,
     **values: Any,
 ) -> Customer:
-    """Create a customer; a likely duplicate raises ``DuplicateCustomer`` unless allowed."""
+    """Create a customer; a likely duplicate raises ``DuplicateCustomer`` unless allowed.
+
+    ``lifecycle_stage`` is what the creation itself says (a won deal: *new*); the nightly job
+    derives it from then on."""
     require_perm(actor, "customers.add_customer")
     require_write(actor)
     _check_fields(values)
@@ -166,8 +170,14 @@ def customer_create(
         account_manager = actor
     check_manager(actor, account_manager)
     code = (code or "").strip()
-    customer = Customer(code=code, account_manager=account_manager, **values)
-    full_clean(customer, fields=[*CUSTOMER_FIELDS, *(["code"] if code else [])])
+    customer = Customer(
+        code=code,
+        account_manager=account_manager,
+        lifecycle_stage=lifecycle_stage,
+        lifecycle_derived=lifecycle_stage,
+        **values,
+    )
+    full_clean(customer, fields=[*CUSTOMER_FIELDS, "lifecycle_stage", *(["code"] if code else [])])
     if code and Customer.objects.filter(code=code).exists():
         raise field_error("code", _("A customer with the code %(code)s exists.") % {"code": code})
     if not allow_duplicate:
@@ -337,7 +347,8 @@ def customer_status_set(
     status: str,
     lifecycle_stage: str | None = None,
 ) -> Customer:
-    """The churn process moves a customer's status (and its lifecycle stage with it).
+    """The churn process moves a customer's status (and the stage its data gives with it —
+    in force unless someone set the stage by hand).
 
     ``actor`` is the manager confirming a churn, or None for the nightly job. The caller holds
     the churn permission; the customer is loaded through the actor's scope all the same.
@@ -347,15 +358,19 @@ def customer_status_set(
         customer = customer_for_update(actor=actor, pk=customer.pk)
     else:
         customer = Customer.objects.select_for_update(of=("self",)).get(pk=customer.pk)
-    before = snapshot(customer, ["status", "lifecycle_stage", "version"])
+    before = snapshot(customer, ["status", "lifecycle_stage", "lifecycle_derived", "version"])
     customer.status = status
     if lifecycle_stage is not None:
-        customer.lifecycle_stage = lifecycle_stage
-    full_clean(customer, fields=["status", "lifecycle_stage"])
+        customer.lifecycle_derived = lifecycle_stage
+        if not customer.lifecycle_overridden:
+            customer.lifecycle_stage = lifecycle_stage
+    full_clean(customer, fields=["status", "lifecycle_stage", "lifecycle_derived"])
     if snapshot(customer, before.keys()) == before:
         return customer
     customer.version += 1
-    customer.save(update_fields=["status", "lifecycle_stage", "version", "updated_at"])
+    customer.save(
+        update_fields=["status", "lifecycle_stage", "lifecycle_derived", "version", "updated_at"]
+    )
     audit_update(actor=actor, instance=customer, before=before)
     return customer
 

@@ -72,7 +72,12 @@ COLUMNS = [
     Column("tags", gettext_lazy("Tags"), ("标签",)),
     Column("notes", gettext_lazy("Notes"), ("备注",)),
 ]
-FIELD_COLUMNS = [c.field for c in COLUMNS if c.field not in {"code", "account_manager", "tags"}]
+# The lifecycle stage is exported, not imported: it is derived from the data (and set by hand
+# only with a reason, on the customer's page).
+IMPORT_COLUMNS = [c for c in COLUMNS if c.field != "lifecycle_stage"]
+FIELD_COLUMNS = [
+    c.field for c in IMPORT_COLUMNS if c.field not in {"code", "account_manager", "tags"}
+]
 LOOKUP_CHUNK = 500
 # On PostgreSQL, refresh the planner's statistics as a big import doubles the table.
 FIRST_ANALYZE_AT = 10_000
@@ -95,7 +100,7 @@ class CustomerImporter(Importer):
     """Each cell judged by the customer model's own field rules; rows written by the customers'
     bulk services (``customers.services.bulk``), which own versions, audit and refusals."""
 
-    columns = COLUMNS
+    columns = IMPORT_COLUMNS
     permission = "customers.add_customer"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
