@@ -72,6 +72,7 @@ def test_pages_render_at_each_width(browser, live_server, admin, language, viewp
         ("users", "/users/"),
         ("teams", "/teams/"),
         ("dictionary", "/dictionary/customer_level/"),
+        ("communication-targets", "/customers/communication-targets/"),
         ("tokens", "/account/tokens/"),
         ("audit", "/audit/"),
     ]:
@@ -81,6 +82,19 @@ def test_pages_render_at_each_width(browser, live_server, admin, language, viewp
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px too wide"
         page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{viewport}.png", full_page=True)
+    if viewport == "desktop":
+        page.goto(f"{live_server.url}/customers/communication-targets/")
+        page.fill("#id_strategic_partner", "4")
+        page.fill("#id_partner", "40")
+        page.click("#save")
+        assert page.locator("#id_partner.is-invalid").count() == 1
+        page.fill("#id_partner", "3")
+        page.click("#save")
+        page.wait_for_selector(".alert-success")
+        assert page.locator("#id_strategic_partner").input_value() == "4"
+        page.screenshot(
+            path=SCREENSHOTS / f"communication-targets-saved-{language}.png", full_page=True
+        )
     if viewport == "phone":
         page.goto(f"{live_server.url}/")
         page.click("button.navbar-toggler")

@@ -22,7 +22,7 @@ from guanxi.analytics.selectors import in_customer_scope
 from guanxi.core.dates import Period, last_months, months_of, named_period
 from guanxi.core.roles import DataScope, data_scope
 from guanxi.customers.models import Interaction
-from guanxi.customers.selectors import visible_customers
+from guanxi.customers.selectors import monthly_targets, visible_customers
 from guanxi.sales.selectors import funnel
 from guanxi.service.selectors import dashboard
 
@@ -40,17 +40,28 @@ class Kpi:
     higher_is_better: bool | None = True  # None: no threshold
     good: float | None = None
     warn: float | None = None
+    # The figure (of the same computation) that is the target, where it depends on the data:
+    # on target at it, off target below half of it.
+    target_figure: str | None = None
 
-    def state(self, value: float | None) -> str:
+    def target(self, figures: dict[str, Any] | None = None) -> float | None:
+        if self.target_figure and figures and figures.get(self.target_figure) is not None:
+            return float(figures[self.target_figure])
+        return self.good
+
+    def state(self, value: float | None, figures: dict[str, Any] | None = None) -> str:
         """good / warning / bad / excellent (satisfaction ≥ 4.0) / "" without a threshold."""
-        if value is None or self.higher_is_better is None or self.good is None:
+        good, warn = self.target(figures), self.warn
+        if good is not None and good != self.good:
+            warn = good / 2
+        if value is None or self.higher_is_better is None or good is None:
             return ""
-        warn = self.warn if self.warn is not None else self.good
+        warn = warn if warn is not None else good
         if self.higher_is_better:
-            if value >= self.good:
+            if value >= good:
                 return "excellent" if self.key == "avg_satisfaction" else "good"
             return "warning" if value >= warn else "bad"
-        if value <= self.good:
+        if value <= good:
             return "good"
         return "warning" if value <= warn else "bad"
 
@@ -100,8 +111,10 @@ KPIS = [
     Kpi(
         "interactions_per_customer", _("Interactions per customer per month"), "",
         _("Effective interactions in the period ÷ customers ÷ months of the period. Target: "
-          "2 or more a month."),
-        True, 2, 1,
+          "each customer level's monthly communications (2 unless your administrator set "
+          "another figure for the level), averaged over the customers; below half of it is "
+          "off target."),
+        True, 2, 1, target_figure="interactions_target",
     ),
     Kpi(
         "lead_conversion", _("Lead conversion rate"), "%",
@@ -168,6 +181,14 @@ def compute_kpis(*, actor: User, period: Period) -> dict[str, Any]:
         at_end=Count("pk"),
     )
     at_start, lost = base["at_start"], base["lost"]
+    targets = monthly_targets()
+    by_level = (
+        customers.filter(created_at__lt=period.end_at)
+        .order_by()
+        .values_list("level")
+        .annotate(n=Count("pk"))
+    )
+    target_sum = sum(targets[level] * n for level, n in by_level)
     interactions = (
         in_customer_scope(Interaction.objects.all(), actor)
         .filter(
@@ -188,6 +209,7 @@ def compute_kpis(*, actor: User, period: Period) -> dict[str, Any]:
         "interactions_per_customer": round(interactions / base["at_end"] / _months_in(period), 2)
         if base["at_end"]
         else None,
+        "interactions_target": round(target_sum / base["at_end"], 2) if base["at_end"] else None,
     }
     if actor.has_perm("service.view_servicerequest"):
         desk = dashboard(actor=actor, period=period)
@@ -294,7 +316,8 @@ def kpi_dashboard(*, actor: User, period_choice: str | None, force: bool = False
                 "label": str(kpi.label),
                 "unit": kpi.unit,
                 "value": values.get(kpi.key),
-                "state": kpi.state(values.get(kpi.key)),
+                "state": kpi.state(values.get(kpi.key), values),
+                "target": kpi.target(values),
                 "definition": str(kpi.definition),
                 # A threshold-free figure (CLV) is as of the last refresh, not per month.
                 "trend": [{"month": label, "value": month.get(kpi.key)} for label, month in trend]

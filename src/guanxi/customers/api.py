@@ -1,8 +1,10 @@
 """Customers API: the archive, contacts, interactions, duplicates, merge and the 360 view."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, ModelSchema, Query, Router, Schema, Status
@@ -234,6 +236,54 @@ def conflict_problem(error: services.EditConflict) -> HttpResponse:
             ],
         },
     )
+
+
+class TargetOut(Schema):
+    level: str
+    label: str
+    per_month: int
+    is_default: bool = Field(..., description="No figure of its own: the default (2) applies")
+    updated_by: int | None = None
+    updated_at: datetime | None = None
+
+    @staticmethod
+    def resolve_updated_by(row: dict[str, Any]) -> int | None:
+        return row["updated_by"].pk if row["updated_by"] else None
+
+
+class TargetsIn(Schema):
+    targets: dict[str, int] = Field(
+        ...,
+        description="Customer level (code or label) → effective communications a month "
+        "(0–31; 0: no target). Levels left out keep theirs.",
+    )
+
+
+@router.get(
+    "/communication-targets",
+    response=list[TargetOut],
+    summary="Effective communications a month each customer level should get",
+)
+def communication_targets(request: HttpRequest) -> list[dict[str, Any]]:
+    require_perm(_actor(request), "customers.view_customer")
+    return selectors.communication_targets()
+
+
+@router.put(
+    "/communication-targets",
+    response=list[TargetOut],
+    summary="Set the monthly communication target of customer levels (all or none are stored)",
+)
+def communication_targets_set(request: HttpRequest, payload: TargetsIn) -> list[dict[str, Any]]:
+    try:
+        services.communication_targets_set(actor=_actor(request), targets=payload.targets)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {f"targets.{level}": messages for level, messages in error.message_dict.items()}
+        ) from error
+    return selectors.communication_targets()
 
 
 @router.get("/customers", response=list[CustomerOut], summary="List and search customers")

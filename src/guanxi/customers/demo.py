@@ -14,7 +14,7 @@ from guanxi.accounts.models import User
 from guanxi.core.bulk import copy_rows, field_defaults, insert_fields
 from guanxi.core.roles import Role
 from guanxi.core.sequences import next_numbers
-from guanxi.customers.models import Contact, Customer, Interaction, Tag
+from guanxi.customers.models import CommunicationTarget, Contact, Customer, Interaction, Tag
 from guanxi.customers.search import search_fields
 from guanxi.customers.services.customers import format_code
 from guanxi.demo.context import DemoContext
@@ -119,6 +119,9 @@ def _company(rng: Any) -> str:
 def generate_customers(context: DemoContext) -> None:
     if Customer.objects.exists() or context.customers == 0:
         return
+    # The handbook's 2 a month, more for the accounts that matter most.
+    for level, per_month in (("major", 3), ("strategic_partner", 4)):
+        CommunicationTarget.objects.get_or_create(level=level, defaults={"per_month": per_month})
     rng = context.rng
     managers = list(User.objects.filter(role=Role.ACCOUNT_MANAGER).order_by("pk"))
     service = list(User.objects.filter(role=Role.SERVICE_STAFF).order_by("pk"))

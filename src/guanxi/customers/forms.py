@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.accounts.models import User
 from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.forms import DateInput, DateTimeInput, ModelForm
-from guanxi.customers.models import CUSTOMER_FIELDS, Contact, Customer, Interaction
+from guanxi.customers.models import (
+    CUSTOMER_FIELDS,
+    CommunicationTarget,
+    Contact,
+    Customer,
+    Interaction,
+)
 from guanxi.customers.selectors import manager_choices
 
 
@@ -136,3 +142,15 @@ class InteractionForm(ModelForm):
     def __init__(self, *args: Any, contacts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = contacts  # type: ignore[attr-defined]
+
+
+class CommunicationTargetsForm(forms.Form):
+    """One number per customer level, each checked by the model field's own rule."""
+
+    def __init__(self, *args: Any, rows: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_field = CommunicationTarget._meta.get_field("per_month")
+        for row in rows:
+            field = model_field.formfield(label=row["label"], initial=row["per_month"])  # type: ignore[union-attr]
+            assert field is not None
+            self.fields[row["level"]] = field

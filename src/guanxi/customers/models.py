@@ -1,6 +1,7 @@
 """The customer archive: customers, their contacts and the interactions with them."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -318,3 +319,37 @@ class Interaction(TimestampedModel):
 
 # Every interaction field a person may set (besides the contact).
 INTERACTION_FIELDS = ("occurred_at", "channel", "place", "summary", "details", "notes", "effective")
+
+
+# Effective communications a month the handbook asks for, where a level sets no other figure.
+DEFAULT_MONTHLY_TARGET = 2
+
+
+class CommunicationTarget(models.Model):
+    """How many effective communications a month a customer of one level should get (the
+    handbook's "2 a month, adjusted to the trade"). A level without a row takes the default."""
+
+    level = fields.DictionaryField(_("customer level"), category="customer_level", unique=True)
+    per_month = models.PositiveSmallIntegerField(
+        _("effective communications a month"),
+        default=DEFAULT_MONTHLY_TARGET,
+        validators=[MinValueValidator(0), MaxValueValidator(31)],
+        help_text=_("0: no target for this level."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("communication target")
+        verbose_name_plural = _("communication targets")
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.per_month}"

@@ -21,7 +21,7 @@ from guanxi.accounts.models import User
 from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.models import AuditEntry
 from guanxi.customers.models import Customer
-from guanxi.customers.selectors import MONTHLY_TARGET, monthly_communications
+from guanxi.customers.selectors import monthly_communications, monthly_targets
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,8 @@ def build_interactions(customer: Customer, actor: User, lookup: DictionaryLookup
         "total": customer.interactions.count(),
         "monthly": [{"month": month, "effective": n} for month, n in months],
         "this_month": months[-1][1],
-        "monthly_target": MONTHLY_TARGET,
+        "monthly_target": monthly_targets()[customer.level],
+        "target_level": lookup.label("customer_level", customer.level),
     }
 
 

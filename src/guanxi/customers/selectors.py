@@ -1,5 +1,6 @@
 """Every read of customers, contacts and interactions, scoped to the acting user."""
 
+from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any
@@ -18,10 +19,13 @@ from guanxi.core.filters import filtered
 from guanxi.core.roles import customer_scope, scope_queryset
 from guanxi.core.selectors import locked
 from guanxi.customers.filters import CustomerFilterSet
-from guanxi.customers.models import Contact, Customer, Interaction
-
-# Effective communications a month the handbook asks for.
-MONTHLY_TARGET = 2
+from guanxi.customers.models import (
+    DEFAULT_MONTHLY_TARGET,
+    CommunicationTarget,
+    Contact,
+    Customer,
+    Interaction,
+)
 
 CUSTOMER_ORDERING = {
     "code": "code",
@@ -154,6 +158,33 @@ def monthly_communications(*, customer: Customer, months: int = 12) -> list[tupl
     counts = {row["month"].strftime("%Y-%m"): row["n"] for row in rows}
     keys = [month.strftime("%Y-%m") for month in starts]
     return [(key, counts.get(key, 0)) for key in keys]
+
+
+def monthly_targets() -> defaultdict[str, int]:
+    """Customer level → effective communications a month it should get (one query); a level
+    with no figure of its own gives the default."""
+    rows = CommunicationTarget.objects.values_list("level", "per_month")
+    return defaultdict(lambda: DEFAULT_MONTHLY_TARGET, rows)
+
+
+def communication_targets(lookup: DictionaryLookup | None = None) -> list[dict[str, Any]]:
+    """Every customer level of the dictionary, in its order, with its target and whether it is
+    the default (a level no longer in the dictionary keeps its row, listed last)."""
+    lookup = lookup or DictionaryLookup(["customer_level"])
+    rows = {row.level: row for row in CommunicationTarget.objects.select_related("updated_by")}
+    levels = [code for code, _label in lookup.choices("customer_level")]
+    levels += sorted(set(rows) - set(levels))
+    return [
+        {
+            "level": level,
+            "label": lookup.label("customer_level", level),
+            "per_month": rows[level].per_month if level in rows else DEFAULT_MONTHLY_TARGET,
+            "is_default": level not in rows,
+            "updated_by": rows[level].updated_by if level in rows else None,
+            "updated_at": rows[level].updated_at if level in rows else None,
+        }
+        for level in levels
+    ]
 
 
 def communications_this_month(customer_ids: list[int]) -> dict[int, int]:

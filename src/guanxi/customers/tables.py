@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.dictionary import DictionaryLookup
 from guanxi.customers.models import Customer
-from guanxi.customers.selectors import MONTHLY_TARGET, communications_this_month
+from guanxi.customers.selectors import communications_this_month, monthly_targets
 
 STATUS_BADGES: dict[str, str] = {
     Customer.Status.NORMAL: "text-bg-success",
@@ -69,6 +69,7 @@ class CustomerTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.lookup = lookup
         self._communications: dict[int, int] | None = None
+        self._targets: dict[str, int] = {}
 
     def render_level(self, value: str) -> str:
         return self.lookup.label("customer_level", value)
@@ -101,11 +102,15 @@ class CustomerTable(tables.Table):
     def order_clv(self, queryset: Any, is_descending: bool) -> tuple[Any, bool]:
         return _by_score(queryset, "score__clv", is_descending), True
 
-    def render_communications(self, value: int) -> str:
+    def render_communications(self, value: int, record: Customer) -> str:
         if self._communications is None:
-            # One query for the rows on this page, not one per row.
+            # One query for the rows on this page and one for the targets, not one per row.
             ids = [row.record.pk for row in self.paginated_rows]
             self._communications = communications_this_month(ids)
+            self._targets = monthly_targets()
         count = self._communications.get(value, 0)
-        badge = "text-bg-success" if count >= MONTHLY_TARGET else "text-bg-light"
-        return format_html('<span class="badge {}">{} / {}</span>', badge, count, MONTHLY_TARGET)
+        target = self._targets[record.level]
+        if not target:  # no target for this level
+            return format_html('<span class="badge text-bg-light">{}</span>', count)
+        badge = "text-bg-success" if count >= target else "text-bg-light"
+        return format_html('<span class="badge {}">{} / {}</span>', badge, count, target)

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -13,6 +14,7 @@ from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.selectors import audit_for_record
 from guanxi.customers import selectors, services
 from guanxi.customers.forms import (
+    CommunicationTargetsForm,
     ContactForm,
     CustomerForm,
     InteractionForm,
@@ -336,3 +338,28 @@ def interaction_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     services.interaction_delete(actor=request.user, interaction=interaction)
     messages.success(request, _("The interaction was deleted."))
     return redirect(interaction.customer)
+
+
+@require("customers.change_communicationtarget")
+def communication_targets(request: AuthedRequest) -> HttpResponse:
+    """The effective communications a month each customer level should get."""
+    rows = selectors.communication_targets()
+    form = CommunicationTargetsForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        changed = run_service(
+            form,
+            lambda: services.communication_targets_set(
+                actor=request.user, targets=form.cleaned_data
+            ),
+        )
+        if changed is not None:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s target was changed.", "%(count)s targets were changed.", changed
+                )
+                % {"count": changed},
+            )
+            return redirect("communication-targets")
+    lines = [(row, form[row["level"]]) for row in rows]
+    return render(request, "customers/communication_targets.html", {"form": form, "lines": lines})

@@ -48,6 +48,11 @@ urlpatterns = [
     path("customers/", customers.customer_list, name="customer-list"),
     path("customers/new/", customers.customer_create, name="customer-create"),
     path("customers/reassign/", customers.customer_reassign, name="customer-reassign"),
+    path(
+        "customers/communication-targets/",
+        customers.communication_targets,
+        name="communication-targets",
+    ),
     path("customers/<int:pk>/", customers.customer_detail, name="customer-detail"),
     path("customers/<int:pk>/edit/", customers.customer_edit, name="customer-edit"),
     path("customers/<int:pk>/archive/", customers.customer_archive, name="customer-archive"),

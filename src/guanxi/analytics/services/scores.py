@@ -73,7 +73,7 @@ def rfm_rows(today: dt.date, customer_id: int | None = None) -> list[tuple]:
     only = [customer_id] if customer_id is not None else []
     year_ago = today - dt.timedelta(days=365)
     two_years_ago = today - dt.timedelta(days=730)
-    params = [*Order.SALE_STATUSES, today, *only, year_ago, two_years_ago, year_ago]
+    params: list[Any] = [*Order.SALE_STATUSES, today, *only, year_ago, two_years_ago, year_ago]
     if customer_id is not None:  # one customer's orders: an index lookup, nothing to tune
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -23,10 +23,12 @@ from guanxi.customers.services.customers import (
 )
 from guanxi.customers.services.lifecycle import customer_lifecycle_set, customers_lifecycle_derive
 from guanxi.customers.services.merge import customer_merge
+from guanxi.customers.services.targets import communication_targets_set
 
 __all__ = [
     "DuplicateCustomer",
     "EditConflict",
+    "communication_targets_set",
     "contact_create",
     "contact_delete",
     "contact_update",
