@@ -241,9 +241,23 @@ class TestFlow:
         assert back["resolution_due"] == "2026-09-03T02:00:00Z"
         flow(desk, rid, "handle", {"result": "重新开具发票"})
         good = flow(desk, rid, "feedback", {"satisfaction": 5}).json()
-        assert (good["status"], good["satisfaction"]) == ("handled", 5)
-        archived = flow(desk, rid, "archive", {}).json()
-        assert archived["status"] == "archived"
+        # Satisfied: archived at once (SPEC §1.3), nothing left to archive by hand.
+        assert (good["status"], good["satisfaction"]) == ("archived", 5)
+        assert good["archived_at"] == "2026-09-02T02:00:00Z"
+        again = flow(desk, rid, "archive", {})
+        assert again.status_code == 422
+        assert again.json()["errors"] == [
+            {
+                "field": "status",
+                "message": "Only handled requests can be archived (this one is Archived).",
+            }
+        ]
+        event = RequestEvent.objects.filter(request_id=rid).latest("at")
+        assert (event.action, event.from_status, event.note) == (
+            "archived",
+            "handled",
+            "Satisfaction 5/5: archived.",
+        )
         actions = list(
             RequestEvent.objects.filter(request_id=rid).values_list("action", "actor__username")
         )
@@ -292,6 +306,38 @@ class TestFlow:
             people.service_east,
             "2026-09-03",
         )
+
+    def test_a_satisfied_complaint_waits_for_its_review(
+        self, people: People, book: Book, clock: Any
+    ) -> None:
+        body = log_request(people, book.east.pk, type="complaint", assignee=people.service_east.pk)
+        desk = bearer_for(people.service_east)
+        flow(desk, body["id"], "handle", {"result": "更换了设备"})
+        rated = flow(desk, body["id"], "feedback", {"satisfaction": 4}).json()
+        assert (rated["status"], rated["archived_at"]) == ("handled", None)
+        assert not Callback.objects.filter(request_id=body["id"]).exists()
+        review = {
+            "root_cause": "发货前未检测",
+            "corrective_action": "出库前检测",
+            "review": "周会复盘",
+        }
+        assert flow(desk, body["id"], "archive", review).json()["status"] == "archived"
+
+    def test_a_reviewed_complaint_is_archived_by_its_feedback(
+        self, people: People, book: Book, clock: Any
+    ) -> None:
+        body = log_request(people, book.east.pk, type="complaint", assignee=people.service_east.pk)
+        desk = bearer_for(people.service_east)
+        review = {
+            "root_cause": "发货前未检测",
+            "corrective_action": "出库前检测",
+            "review": "周会复盘",
+        }
+        patch(desk, f"{URL}/{body['id']}", review)
+        flow(desk, body["id"], "handle", {"result": "更换了设备"})
+        rated = flow(desk, body["id"], "feedback", {"satisfaction": 3}).json()
+        assert rated["status"] == "archived"
+        assert Callback.objects.get(request_id=body["id"]).status == "pending"
 
     def test_out_of_order_steps_are_refused(self, people: People, book: Book) -> None:
         body = log_request(people, book.east.pk)

@@ -168,10 +168,10 @@ class TestFlowThroughPages:
         client.post(f"{url}assign/", {"assignee": people.service_east.pk})
         client.post(f"{url}comment/", {"kind": "reply", "body": "正在核对"})
         client.post(f"{url}handle/", {"result": "已重新开具账单"})
-        client.post(f"{url}feedback/", {"satisfaction": "4", "note": "满意"})
-        page = client.get(url)
+        page = client.post(f"{url}feedback/", {"satisfaction": "4", "note": "满意"}, follow=True)
         assert "已重新开具账单" in page.content.decode()
-        client.post(f"{url}archive/")
+        assert "The customer gave 4/5: the request is archived." in page.content.decode()
+        assert 'id="archive-form"' not in page.content.decode()
         created.refresh_from_db()
         assert (created.status, created.satisfaction) == ("archived", 4)
         assert created.first_response_at is not None
@@ -193,6 +193,10 @@ class TestFlowThroughPages:
         assert "纠正措施: 投诉归档前必须填写此项。" in text
         found.refresh_from_db()
         assert (found.status, found.root_cause) == ("handled", "")
+        response = client.post(f"/service/{found.pk}/feedback/", {"satisfaction": "5"}, follow=True)
+        assert "客户评分 5/5；投诉复盘后请归档。" in response.content.decode()
+        found.refresh_from_db()
+        assert (found.status, found.satisfaction) == ("handled", 5)
 
     def test_a_file_is_attached_and_downloaded(self, people: People, desk: dict[str, Any]) -> None:
         client = client_for(people.service_east)

@@ -446,7 +446,9 @@ REOPEN_BELOW = 3
 def service_request_feedback(
     *, actor: User, request: ServiceRequest, satisfaction: int, note: str = ""
 ) -> ServiceRequest:
-    """The customer's score, 1–5; below 3 sends the request back to its assignee."""
+    """The customer's score, 1–5. Below 3 sends the request back to its assignee; 3 or more
+    archives it (SPEC §1.3) — a complaint only once its root cause, corrective action and
+    review are recorded, else it waits for them as handled."""
     locked = _lock(actor, request)
     if locked.status != S.HANDLED:
         raise field_error(
@@ -483,6 +485,13 @@ def service_request_feedback(
                     url=locked.get_absolute_url(),
                     key=f"sr:{locked.pk}:reopened:{locked.reopen_count}",
                 )
+    elif not locked.is_complaint or _complaint_reviewed(locked):
+        _archive(
+            locked,
+            actor,
+            now,
+            note=_("Satisfaction %(score)s/5: archived.") % {"score": satisfaction},
+        )
     locked.version += 1
     locked.save()
     return locked
@@ -513,20 +522,29 @@ def service_request_archive(
         value = complaint.get(field)
         if value is not None and validators.clean_text(value):
             setattr(locked, field, validators.clean_text(value))
-    if locked.is_complaint:
-        missing = {
-            field: [_("A complaint needs this before it is archived.")]
-            for field in COMPLAINT_REQUIRED
-            if not getattr(locked, field)
-        }
-        if missing:
-            raise ValidationError(missing)
-    now = timezone.now()
-    locked.status, locked.archived_at = S.ARCHIVED, now
+    if locked.is_complaint and not _complaint_reviewed(locked):
+        raise ValidationError(
+            {
+                field: [_("A complaint needs this before it is archived.")]
+                for field in COMPLAINT_REQUIRED
+                if not getattr(locked, field)
+            }
+        )
+    _archive(locked, actor, timezone.now())
     locked.version += 1
     locked.save()
     audit_update(actor=actor, instance=locked, before=before)
-    _event(locked, Action.ARCHIVED, actor, before=S.HANDLED)
+    return locked
+
+
+def _complaint_reviewed(request: ServiceRequest) -> bool:
+    return all(getattr(request, field) for field in COMPLAINT_REQUIRED)
+
+
+def _archive(locked: ServiceRequest, actor: User | None, now: datetime, note: str = "") -> None:
+    """Archive a handled request (the caller saves it) and plan its callback."""
+    locked.status, locked.archived_at = S.ARCHIVED, now
+    _event(locked, Action.ARCHIVED, actor, before=S.HANDLED, note=note, at=now)
     service_settings = ServiceSettings.load()
     if _needs_callback(locked, service_settings.callback_percent):
         Callback.objects.get_or_create(
@@ -538,7 +556,6 @@ def service_request_archive(
                 + timedelta(days=service_settings.callback_after_days),
             },
         )
-    return locked
 
 
 @transaction.atomic

@@ -297,18 +297,19 @@ def _act(
     request: AuthedRequest,
     found: ServiceRequest,
     call: Callable[[], Any],
-    done: str,
+    done: str | Callable[[Any], str],
     form: forms.BaseForm | None = None,
 ) -> HttpResponse:
-    """Run one of the request page's actions and come back with its outcome."""
+    """Run one of the request page's actions and come back with its outcome (``done`` may
+    word it from what the action returned)."""
     try:
-        call()
+        result = call()
     except ValidationError as error:
         messages.error(request, _error_text(error, form))
     except PermissionDenied as error:
         messages.error(request, str(error) or _("You do not have permission to do this."))
     else:
-        messages.success(request, done)
+        messages.success(request, done(result) if callable(done) else done)
     return redirect(found)
 
 
@@ -451,11 +452,16 @@ def request_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a score from 1 to 5."))
         return redirect(found)
     score = form.cleaned_data["satisfaction"]
-    done = (
-        _("The customer gave %(score)s/5: the request goes back to handling.")
-        if score < 3
-        else _("The customer gave %(score)s/5.")
-    ) % {"score": score}
+
+    def done(rated: ServiceRequest) -> str:
+        if rated.status == ServiceRequest.Status.ARCHIVED:
+            text = _("The customer gave %(score)s/5: the request is archived.")
+        elif rated.status == ServiceRequest.Status.HANDLED:
+            text = _("The customer gave %(score)s/5; archive the complaint once it is reviewed.")
+        else:
+            text = _("The customer gave %(score)s/5: the request goes back to handling.")
+        return text % {"score": score}
+
     return _act(
         request,
         found,
