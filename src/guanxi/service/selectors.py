@@ -161,6 +161,11 @@ def callback_list(*, actor: User, status: str = "", mine: bool = False) -> Query
     return found
 
 
+def customer_callbacks(*, actor: User, customer: Customer) -> QuerySet[Callback]:
+    """The customer's callbacks ``actor`` may see (through their requests' scope)."""
+    return callback_list(actor=actor).filter(customer=customer)
+
+
 def callback_for_update(*, actor: User, pk: int) -> Callback:
     """One callback locked for recording; refused when ``actor`` may not see its request."""
     found = callback_list(actor=actor).select_related("customer")
