@@ -19,6 +19,7 @@ with translation.override("en"):
     from guanxi.orders.api import router as orders_router
     from guanxi.sales.api import router as sales_router
     from guanxi.service.api import router as service_router
+    from guanxi.transfer.api import router as transfer_router
 
 api = NinjaAPI(
     title="Guanxi CRM API",
@@ -42,3 +43,4 @@ api.add_router("/", orders_router)
 api.add_router("/", sales_router)
 api.add_router("/", service_router)
 api.add_router("/", analytics_router)
+api.add_router("/", transfer_router)
