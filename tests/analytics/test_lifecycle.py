@@ -117,6 +117,18 @@ class TestRule:
         assert lifecycle_scan(today=TODAY).changed == 0
         assert AuditEntry.objects.filter(model="customers.customer").count() == 9
 
+    def test_the_nightly_job_passes_the_history_it_read(self, stages: dict[str, Customer]) -> None:
+        from datetime import timedelta
+
+        from guanxi.analytics.services.scores import read_history
+
+        given = read_history(TODAY)
+        assert lifecycle_scan(today=TODAY, history=given).changed == 9
+        assert stage_of(stages["growing"])[0] == "growing"
+        # A history of another day is not used: the scan reads its own.
+        stale = read_history(TODAY - timedelta(days=400))
+        assert lifecycle_scan(today=TODAY, history=stale).changed == 0
+
     def test_the_thresholds_are_settings(self, stages: dict[str, Customer]) -> None:
         AnalyticsSettings.objects.update_or_create(
             pk=1,

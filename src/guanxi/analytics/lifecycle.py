@@ -71,12 +71,18 @@ class LifecycleResult:
     stages: dict[str, int] = field(default_factory=dict)
 
 
-def lifecycle_scan(*, today: dt.date | None = None) -> LifecycleResult:
-    """The nightly step: derive every customer's stage and store the ones that changed."""
+def lifecycle_scan(
+    *, today: dt.date | None = None, history: History | None = None
+) -> LifecycleResult:
+    """The nightly step: derive every customer's stage and store the ones that changed.
+
+    ``history`` is the order history as of ``today`` when the caller has read it already (the
+    nightly job's score refresh has): the aggregate is not run twice."""
     started = time.perf_counter()
     today = today or timezone.localdate()
     config = AnalyticsSettings.load()
-    history = read_history(today)
+    if history is None or history.today != (today - EPOCH).days:
+        history = read_history(today)
     from_orders = dict(
         zip(history.ids.tolist(), derive_stages(history, config, today).tolist(), strict=True)
     )

@@ -19,7 +19,7 @@ def run_nightly() -> dict[str, Any]:
     quality = backtest(current=scores.history)
     if scores.model:  # an empty model means "nothing fitted yet": it stays empty
         AnalyticsSettings.objects.filter(pk=1).update(model={**scores.model, "backtest": quality})
-    stages = lifecycle_scan()
+    stages = lifecycle_scan(history=scores.history)  # the same aggregate, read once
     plans = satisfaction_watch()
     snapshots = warm_kpis()
     return {
