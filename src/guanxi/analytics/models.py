@@ -8,6 +8,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core import fields
+from guanxi.core.models import SettingModel
 from guanxi.customers.models import Customer
 from guanxi.orders.models import Order
 
@@ -355,7 +356,7 @@ class KpiSnapshot(models.Model):
 STRATEGY_MAX = 2000
 
 
-class LifecycleStrategy(models.Model):
+class LifecycleStrategy(SettingModel):
     """What to do with customers at one lifecycle stage: shown on their 360 page."""
 
     stage = fields.ChoiceField(
@@ -367,15 +368,6 @@ class LifecycleStrategy(models.Model):
     strategy_en = models.TextField(
         _("strategy (English)"), blank=True, validators=[MaxLengthValidator(STRATEGY_MAX)]
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("lifecycle strategy")

@@ -17,6 +17,23 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class SettingModel(models.Model):
+    """A set-up row an administrator edits: who changed it last, and when."""
+
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class BilingualLabelMixin:
     """Picks ``label_zh`` or ``label_en`` by the active language."""
 

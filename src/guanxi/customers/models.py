@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core import fields
-from guanxi.core.models import TimestampedModel
+from guanxi.core.models import SettingModel, TimestampedModel
 
 
 class Tag(models.Model):
@@ -325,7 +325,7 @@ INTERACTION_FIELDS = ("occurred_at", "channel", "place", "summary", "details", "
 DEFAULT_MONTHLY_TARGET = 2
 
 
-class CommunicationTarget(models.Model):
+class CommunicationTarget(SettingModel):
     """How many effective communications a month a customer of one level should get (the
     handbook's "2 a month, adjusted to the trade"). A level without a row takes the default."""
 
@@ -336,15 +336,6 @@ class CommunicationTarget(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(31)],
         help_text=_("0: no target for this level."),
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("communication target")

@@ -378,6 +378,28 @@ def customer_status_set(
 STATUS_CHUNK = 2000
 
 
+def move_customers(rows: list[tuple[int, str, str, int]], field: str, value: str, now: Any) -> None:
+    """Set ``field`` to ``value`` on these locked customers (pk, name, old value, version): each
+    one's version bumped and its audit entry written, in the caller's transaction."""
+    Customer.objects.filter(pk__in=[row[0] for row in rows]).update(
+        **{field: value}, version=F("version") + 1, updated_at=now
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                action=AuditEntry.Action.UPDATE,
+                model="customers.customer",
+                object_id=str(pk),
+                object_repr=name[:200],
+                changes={field: [old, value], "version": [version, version + 1]},
+                at=now,
+            )
+            for pk, name, old, version in rows
+        ],
+        batch_size=1000,
+    )
+
+
 def customers_status_bulk_set(*, customers: QuerySet[Customer], status: str) -> int:
     """The nightly job moves many customers to ``status`` at once (a first churn scan can move
     hundreds of thousands): versions bumped and one audit entry each, a few queries per 2,000."""
@@ -394,22 +416,6 @@ def customers_status_bulk_set(*, customers: QuerySet[Customer], status: str) -> 
                 .exclude(status=status)
                 .values_list("pk", "name", "status", "version")
             )
-            Customer.objects.filter(pk__in=[row[0] for row in rows]).update(
-                status=status, version=F("version") + 1, updated_at=now
-            )
-            AuditEntry.objects.bulk_create(
-                [
-                    AuditEntry(
-                        action=AuditEntry.Action.UPDATE,
-                        model="customers.customer",
-                        object_id=str(pk),
-                        object_repr=name[:200],
-                        changes={"status": [old, status], "version": [version, version + 1]},
-                        at=now,
-                    )
-                    for pk, name, old, version in rows
-                ],
-                batch_size=1000,
-            )
+            move_customers(rows, "status", status, now)
         moved += len(rows)
     return moved

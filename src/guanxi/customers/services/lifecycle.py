@@ -8,18 +8,16 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.core.audit import audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm, require_write
-from guanxi.core.models import AuditEntry
 from guanxi.core.validation import full_clean
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customer_for_update
-from guanxi.customers.services.customers import EditConflict, changes_since
+from guanxi.customers.services.customers import EditConflict, changes_since, move_customers
 
 CHUNK = 2000
 OVERRIDE_FIELDS = ["lifecycle_stage", "lifecycle_set_by", "lifecycle_set_at", "lifecycle_reason"]
@@ -50,25 +48,7 @@ def customers_lifecycle_derive(changes: Mapping[int, str]) -> int:
                     .values_list("pk", "name", "lifecycle_stage", "version")
                 )
                 Customer.objects.filter(pk__in=chunk).update(lifecycle_derived=stage)
-                Customer.objects.filter(pk__in=[row[0] for row in rows]).update(
-                    lifecycle_stage=stage, version=F("version") + 1, updated_at=now
-                )
-                AuditEntry.objects.bulk_create(
-                    [
-                        AuditEntry(
-                            action=AuditEntry.Action.UPDATE,
-                            model="customers.customer",
-                            object_id=str(pk),
-                            object_repr=name[:200],
-                            changes={
-                                "lifecycle_stage": [old, stage],
-                                "version": [version, version + 1],
-                            },
-                            at=now,
-                        )
-                        for pk, name, old, version in rows
-                    ]
-                )
+                move_customers(rows, "lifecycle_stage", stage, now)
                 moved += len(rows)
     return moved
 
