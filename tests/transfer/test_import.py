@@ -374,3 +374,35 @@ def test_an_export_imports_back_unchanged(
         result = run(people.admin, "customers", path)
     assert (result.created, result.updated, result.errors) == (0, 0, [])
     assert list(Customer.objects.values()) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_exports_carry_no_formula_and_import_back_unchanged(
+    people: People, tmp_path: Path, suffix: str
+) -> None:
+    from openpyxl import load_workbook
+
+    from guanxi.customers.services import customer_create
+    from guanxi.transfer.kinds.customers import export_rows
+    from guanxi.transfer.writers import write_file
+
+    dangerous = ['=HYPERLINK("http://evil.example/","点击")', "+1+1", "-2+3", "@SUM(A1)"]
+    for index, note in enumerate(dangerous):
+        customer_create(actor=people.admin, name=f"公式测试{index}有限公司", notes=note)
+    path = tmp_path / f"export{suffix}"
+    header, rows = export_rows(people.admin)
+    write_file(path, header, rows)
+    column = header.index(str(Customer._meta.get_field("notes").verbose_name).capitalize())
+    if suffix == ".csv":
+        text = path.read_text(encoding="utf-8-sig")
+        assert "'=HYPERLINK(" in text and "'+1+1" in text and "'@SUM(A1)" in text
+        assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    else:
+        cells = [row[column] for row in load_workbook(path).active.iter_rows(min_row=2)]
+        assert {cell.data_type for cell in cells} == {"s"}  # text, never a formula
+        assert sorted(cell.value for cell in cells) == sorted(dangerous)
+    before = sorted(Customer.objects.values_list("notes", flat=True))
+    result = run(people.admin, "customers", path)
+    assert (result.created, result.errors) == (0, [])
+    assert sorted(Customer.objects.values_list("notes", flat=True)) == before == sorted(dangerous)

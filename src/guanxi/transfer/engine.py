@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.transfer.columns import Column, HeaderError, map_header
 from guanxi.transfer.readers import TableReader, UnreadableFile
+from guanxi.transfer.writers import unneutralise
 
 BATCH_SIZE = 2000
 # Errors kept in the report; all of them are counted.
@@ -141,7 +142,7 @@ def run_import(
         for row in reader.rows():
             result.rows += 1
             values = {
-                name: (row.values[index].strip() if index < len(row.values) else "")
+                name: (unneutralise(row.values[index].strip()) if index < len(row.values) else "")
                 for name, index in positions.items()
             }
             batch.append(ParsedRow(row.number, values))

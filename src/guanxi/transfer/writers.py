@@ -1,4 +1,7 @@
-"""Writing exports: CSV (UTF-8 with BOM, so Excel opens Chinese correctly) or XLSX, streamed."""
+"""Writing exports: CSV (UTF-8 with BOM, so Excel opens Chinese correctly) or XLSX, streamed.
+
+Neither can carry a formula (formula injection): a CSV cell beginning with = + - @ or a tab is
+quoted with ' (the import takes the quote off again), and XLSX text is always a text cell."""
 
 import csv
 import os
@@ -12,6 +15,36 @@ from typing import Any
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+# A cell a spreadsheet would read as a formula (or DDE) when it begins with one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, quoted so it is shown as text (CSV)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unneutralise(text: str) -> str:
+    """The cell an export wrote, as it was before ``neutralise`` (for imports)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """An XLSX value: numbers as numbers, and text always as text — never a formula."""
+    if isinstance(value, Decimal):
+        return float(value)
+    value = _plain(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _plain(value: Any) -> Any:
@@ -30,9 +63,9 @@ class _Echo:
 def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
     """CSV text a line at a time, for a streaming HTTP response."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)
+    yield "\ufeff" + writer.writerow([neutralise(v) for v in header])
     for row in rows:
-        yield writer.writerow([_plain(v) for v in row])
+        yield writer.writerow([neutralise(_plain(v)) for v in row])
 
 
 def write_file(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
@@ -41,17 +74,17 @@ def write_file(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
     if path.suffix.lower() == ".xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
-        sheet.append(header)
+        sheet.append([_xlsx_cell(sheet, v) for v in header])
         for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else _plain(v) for v in row])
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
             count += 1
         workbook.save(path)
         return count
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
+        writer.writerow([neutralise(v) for v in header])
         for row in rows:
-            writer.writerow([_plain(v) for v in row])
+            writer.writerow([neutralise(_plain(v)) for v in row])
             count += 1
     return count
 
