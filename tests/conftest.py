@@ -42,6 +42,15 @@ class People:
 ROLE_PERSONAS = ["admin", "executive", "sup_east", "rep_east", "service_east"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache: no sign-in failures, progress or figures left by
+    another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def people(db: None) -> People:
     east = TeamFactory(name="华东销售部")

@@ -214,6 +214,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = envint("SESSION_AGE", 14 * 24 * 3600)
+# Sign-in throttling (guanxi.accounts.signin): wrong passwords before a lock, per account and
+# per address, counted over and locked for the same minutes.
+SIGNIN_ACCOUNT_FAILURES = envint("SIGNIN_ACCOUNT_FAILURES", 5)
+SIGNIN_ADDRESS_FAILURES = envint("SIGNIN_ADDRESS_FAILURES", 20)
+SIGNIN_LOCK_MINUTES = envint("SIGNIN_LOCK_MINUTES", 15)
+# Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses).
+TRUSTED_PROXIES = [a.strip() for a in env("TRUSTED_PROXIES", "").split(",") if a.strip()]
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = env("LANGUAGE", "zh-hans")

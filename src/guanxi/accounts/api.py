@@ -1,8 +1,8 @@
 """Accounts API: who am I, tokens, teams and users."""
 
 from datetime import datetime
+from typing import Any
 
-from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -12,7 +12,9 @@ from ninja.pagination import paginate
 from guanxi.accounts import selectors, services
 from guanxi.accounts.filters import UserFilterSet
 from guanxi.accounts.models import Team, User
+from guanxi.accounts.signin import SignInLocked, sign_in
 from guanxi.api.auth import session_auth
+from guanxi.api.errors import problem
 from guanxi.api.filters import query_schema
 from guanxi.api.pagination import PageNumberPagination, apply_ordering
 from guanxi.core.errors import field_error, require_perm
@@ -192,12 +194,20 @@ def me_update(request: HttpRequest, payload: MeIn) -> dict:
     auth=None,
     summary="Create a personal API token (shown once)",
 )
-def token_create(request: HttpRequest, payload: TokenIn) -> Status:
+def token_create(request: HttpRequest, payload: TokenIn) -> Any:
     """Send ``username`` and ``password``, or call with a signed-in session and its CSRF token."""
     if payload.username is not None or payload.password is not None:
-        user = authenticate(
-            request, username=payload.username or "", password=payload.password or ""
-        )
+        try:
+            user = sign_in(request, payload.username or "", payload.password or "")
+        except SignInLocked as error:
+            refused = problem(
+                429,
+                str(error),
+                kind="signin-locked",
+                errors=[{"field": "username", "message": str(error)}],
+            )
+            refused["Retry-After"] = str(error.seconds)
+            return refused
         if user is None:
             raise AuthenticationError()
     else:

@@ -1,7 +1,12 @@
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Team, User
+from guanxi.accounts.signin import SignInLocked, sign_in
 from guanxi.core.forms import DateInput
 from guanxi.core.roles import Role
 
@@ -69,3 +74,20 @@ class ApiTokenForm(forms.Form):
         widget=DateInput,
         help_text=_("Leave empty for a token that does not expire."),
     )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, through the throttled sign-in (``accounts.signin``)."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = sign_in(self.request, username, password)
+            except SignInLocked as error:
+                raise ValidationError(str(error), code="locked") from error
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts import signin
 from guanxi.accounts.models import ApiToken, Team, User
 from guanxi.core.audit import audit_create, audit_note, audit_update, snapshot
 from guanxi.core.errors import field_error, require_perm
@@ -117,6 +118,13 @@ def user_reset_password(*, actor: User, user: User, password: str) -> User:
     user.save(update_fields=["password"])
     audit_note(actor=actor, instance=user, field="password", before="••••", after=_("reset"))
     return user
+
+
+def user_unlock(*, actor: User, user: User) -> None:
+    """Lift the sign-in lock that wrong passwords put on ``user`` (administrators)."""
+    require_perm(actor, MANAGE_USERS)
+    signin.unlock(user.username)
+    audit_note(actor=actor, instance=user, field="sign-in", before=_("locked"), after=_("unlocked"))
 
 
 def user_set_language(*, user: User, language: str) -> User:

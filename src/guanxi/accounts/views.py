@@ -1,5 +1,6 @@
 """Pages for users, teams and one's own API tokens."""
 
+import math
 from datetime import datetime, time
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from guanxi.accounts.forms import (
     UserCreateForm,
     UserEditForm,
 )
+from guanxi.accounts.signin import locked_for
 from guanxi.accounts.tables import TeamTable, UserTable
 from guanxi.core.selectors import audit_for_record
 from guanxi.web.utils import AuthedRequest, require, run_service
@@ -40,8 +42,21 @@ def user_list(request: AuthedRequest) -> HttpResponse:
 @require("accounts.view_user")
 def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(actor=request.user, pk=pk)
-    context = {"person": user, "history": audit_for_record(instance=user)[:50]}
+    context = {
+        "person": user,
+        "history": audit_for_record(instance=user)[:50],
+        "locked_minutes": math.ceil(locked_for(user.username) / 60),
+    }
     return render(request, "accounts/user_detail.html", context)
+
+
+@require_POST
+@require(services.MANAGE_USERS)
+def user_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = selectors.user_get(actor=request.user, pk=pk)
+    services.user_unlock(actor=request.user, user=user)
+    messages.success(request, _("%(name)s may sign in again.") % {"name": user})
+    return redirect(user)
 
 
 @require(services.MANAGE_USERS)

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from guanxi.accounts import views as accounts
+from guanxi.accounts.forms import SignInForm
 from guanxi.administration import views as administration
 from guanxi.analytics import views as analytics
 from guanxi.catalog import views as catalog
@@ -18,7 +19,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
+            template_name="web/login.html",
+            redirect_authenticated_user=True,
+            authentication_form=SignInForm,
         ),
         name="login",
     ),
@@ -32,6 +35,7 @@ urlpatterns = [
     path("users/<int:pk>/", accounts.user_detail, name="user-detail"),
     path("users/<int:pk>/edit/", accounts.user_edit, name="user-edit"),
     path("users/<int:pk>/password/", accounts.user_password, name="user-password"),
+    path("users/<int:pk>/unlock/", accounts.user_unlock, name="user-unlock"),
     path("teams/", accounts.team_list, name="team-list"),
     path("teams/new/", accounts.team_create, name="team-create"),
     path("teams/<int:pk>/", accounts.team_detail, name="team-detail"),
