@@ -233,6 +233,10 @@ DEFAULT_CURRENCY = env("CURRENCY", "CNY")
 
 # Uploaded files (service request attachments), served only through permission-checked views.
 MEDIA_ROOT = DATA_DIR / "media"
+# The nightly backup (guanxi.core.tasks.nightly_backup): off unless a folder is given.
+BACKUP_DIR = env("BACKUP_DIR", "")
+BACKUP_KEEP = envint("BACKUP_KEEP", 7)
+BACKUP_HOUR = envint("BACKUP_HOUR", 1)
 MEDIA_URL = "media/"
 SERVICE_ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 

@@ -127,7 +127,7 @@ class TestUnlockPage:
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(people: People, settings: Any) -> None:
     from django.test import RequestFactory
 
-    from guanxi.accounts.signin import client_address
+    from guanxi.core.ratelimit import client_address
 
     factory = RequestFactory()
     direct = factory.get("/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="1.2.3.4")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from guanxi.accounts.models import User
+from guanxi.core.ratelimit import client_address, count_hit
 
 
 class SignInLocked(Exception):
@@ -42,21 +43,6 @@ class SignInLocked(Exception):
                 minutes,
             )
         super().__init__(message % {"minutes": minutes})
-
-
-def client_address(request: HttpRequest | None) -> str:
-    """The client's address: the peer's, or — when the peer is a proxy listed in
-    ``TRUSTED_PROXIES`` — the nearest address before the trusted proxies in X-Forwarded-For."""
-    meta = request.META if request is not None else {}
-    peer = str(meta.get("REMOTE_ADDR") or "unknown")
-    trusted = set(settings.TRUSTED_PROXIES)
-    if peer not in trusted:
-        return peer
-    forwarded = [part.strip() for part in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
-    for address in reversed([part for part in forwarded if part]):
-        if address not in trusted:
-            return address
-    return peer
 
 
 def _key(kind: str, value: str) -> str:
@@ -86,16 +72,10 @@ def _count_failure(username: str, address: str) -> None:
         ("account", username, account_limit),
         ("address", address, address_limit),
     ):
-        counter = _key(f"{kind}-failures", value)
-        cache.add(counter, 0, lock_seconds)
-        try:
-            failures = cache.incr(counter)
-        except ValueError:  # expired between add and incr
-            cache.set(counter, 1, lock_seconds)
-            failures = 1
+        failures = count_hit(_key(f"{kind}-failures", value), window=lock_seconds)
         if failures >= limit:
             cache.set(_key(f"{kind}-lock", value), time.time() + lock_seconds, lock_seconds)
-            cache.delete(counter)
+            cache.delete(_key(f"{kind}-failures", value))
 
 
 def sign_in(request: HttpRequest | None, username: str, password: str) -> User | None:

@@ -1,11 +1,14 @@
-"""Periodic jobs of the core: the worker heartbeat that ``/healthz`` reads."""
+"""Periodic jobs of the core: the worker heartbeat that ``/healthz`` reads, the nightly backup."""
 
 import socket
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from guanxi.core.backup import scheduled_backup
 from guanxi.core.models import WorkerHeartbeat
 
 
@@ -19,3 +22,10 @@ def record_heartbeat() -> WorkerHeartbeat:
 @db_periodic_task(crontab(minute="*"))
 def heartbeat() -> None:
     record_heartbeat()
+
+
+@db_periodic_task(crontab(hour=str(settings.BACKUP_HOUR), minute="15"))
+def nightly_backup() -> None:
+    """With ``GUANXI_BACKUP_DIR`` set, a backup every night; the newest ``BACKUP_KEEP`` stay."""
+    if settings.BACKUP_DIR:
+        scheduled_backup(Path(settings.BACKUP_DIR), settings.BACKUP_KEEP)
