@@ -96,3 +96,20 @@ def test_core_imports_no_app() -> None:
         if not target.startswith("guanxi.core")
     }
     assert outside == set()
+
+
+def test_no_template_carries_inline_script() -> None:
+    """The Content-Security-Policy allows scripts from this site only: behaviour lives in
+    static/guanxi/app.js, never in a <script> block or an on…= attribute of a template."""
+    import re
+
+    templates = Path(__file__).resolve().parents[1] / "src" / "guanxi" / "templates"
+    offenders = []
+    for path in templates.rglob("*.html"):
+        text = path.read_text()
+        for match in re.finditer(r"<script(?![^>]*\bsrc=)[^>]*>", text):
+            if 'type="application/json"' not in match.group(0):
+                offenders.append(f"{path.relative_to(templates)}: {match.group(0)}")
+        for match in re.finditer(r"\son[a-z]+=[\"']", text):
+            offenders.append(f"{path.relative_to(templates)}: {match.group(0).strip()}")
+    assert offenders == []

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "guanxi.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "guanxi.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -263,6 +264,41 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", "1")
     SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sent by guanxi.core.middleware.SecurityHeadersMiddleware. Scripts come from this site only
+# (guanxi/static/guanxi/app.js carries every page's behaviour); inline style attributes stay
+# allowed for the charts' and htmx's own styling.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+API_DOCS_PATH = "/api/v1/docs"
+CONTENT_SECURITY_POLICY_API_DOCS = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 X_FRAME_OPTIONS = "DENY"
 
 # --- Logging: one line a request and a job, on stdout ---------------------------------------
