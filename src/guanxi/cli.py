@@ -201,6 +201,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from django.http import QueryDict
 
+    from guanxi.core.access import recorded_export
     from guanxi.transfer.services import check_export, kind_for
     from guanxi.transfer.writers import write_file
 
@@ -211,7 +212,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     kind = kind_for(args.kind)
     check_export(user, kind)
     header, rows = kind.export(user, QueryDict())
-    count = write_file(path, header, rows)
+    count = write_file(path, header, recorded_export(user, args.kind, rows, detail=f"cli: {path}"))
     print(
         json.dumps({"rows": count, "file": str(path)})
         if args.json

@@ -234,6 +234,8 @@ DEFAULT_CURRENCY = env("CURRENCY", "CNY")
 
 # Uploaded files (service request attachments), served only through permission-checked views.
 MEDIA_ROOT = DATA_DIR / "media"
+# Days the read audit (who saw which customer, every export) is kept.
+ACCESS_LOG_DAYS = envint("ACCESS_LOG_DAYS", 365)
 # The nightly backup (guanxi.core.tasks.nightly_backup): off unless a folder is given.
 BACKUP_DIR = env("BACKUP_DIR", "")
 BACKUP_KEEP = envint("BACKUP_KEEP", 7)

@@ -10,8 +10,8 @@ from guanxi.api.filters import query_schema
 from guanxi.api.pagination import PageNumberPagination, apply_ordering
 from guanxi.core import selectors, services
 from guanxi.core.errors import require_perm
-from guanxi.core.filters import AuditFilterSet
-from guanxi.core.models import AuditEntry, DictCategory, DictItem
+from guanxi.core.filters import AccessFilterSet, AuditFilterSet
+from guanxi.core.models import AccessEntry, AuditEntry, DictCategory, DictItem
 
 router = Router(tags=["dictionary"])
 
@@ -79,6 +79,27 @@ AuditFilters = query_schema(
 )
 
 
+class AccessEntryOut(Schema):
+    id: int
+    at: datetime
+    actor: int | None = Field(None, alias="actor_id")
+    actor_name: str | None
+    action: str = Field(..., description="view or export")
+    model: str = Field(..., description="the record type, or the kind exported")
+    object_id: str
+    object_repr: str
+    rows: int | None = Field(None, description="rows exported")
+    detail: str
+    address: str
+
+    @staticmethod
+    def resolve_actor_name(entry: AccessEntry) -> str | None:
+        return entry.actor.display_name if entry.actor else None
+
+
+AccessFilters = query_schema("AccessFilters", AccessFilterSet)
+
+
 @router.get("/dictionary", response=list[DictCategoryOut], summary="The data dictionary")
 @paginate(PageNumberPagination)
 def dictionary(request: HttpRequest, include_inactive: bool = False) -> list[DictCategory]:
@@ -140,3 +161,15 @@ def audit_search(request: HttpRequest, filters: Query[AuditFilters]) -> object: 
     entries = selectors.audit_search(actor=request.auth, filters=values)  # type: ignore[attr-defined]
     ordering = filters.ordering  # type: ignore[attr-defined]
     return apply_ordering(entries, ordering, {"at": "at"}, default="-at")
+
+
+@router.get(
+    "/audit/reads",
+    response=list[AccessEntryOut],
+    tags=["audit"],
+    summary="Who saw which customer, contact or 360 page, and every export (newest first)",
+)
+@paginate(PageNumberPagination)
+def access_search(request: HttpRequest, filters: Query[AccessFilters]) -> object:  # type: ignore[valid-type]
+    values = filters.dict()  # type: ignore[attr-defined]
+    return selectors.access_search(actor=request.auth, filters=values)  # type: ignore[attr-defined]

@@ -1,5 +1,6 @@
 """The data dictionary pages and the audit trail search."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from guanxi.administration.forms import DictItemForm
-from guanxi.administration.tables import AuditTable
+from guanxi.administration.tables import AccessTable, AuditTable
 from guanxi.core import selectors, services
 from guanxi.web.utils import AuthedRequest, require, run_service
 
@@ -86,3 +87,13 @@ def audit_search(request: AuthedRequest) -> HttpResponse:
     table = AuditTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "administration/audit_search.html", {"form": form, "table": table})
+
+
+@require("core.view_accessentry")
+def access_search(request: AuthedRequest) -> HttpResponse:
+    """Who saw which customer, contact or 360 page, and every export."""
+    filterset = selectors.access_filters(actor=request.user, data=request.GET)
+    table = AccessTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {"form": filterset.form, "table": table, "retention": settings.ACCESS_LOG_DAYS}
+    return render(request, "administration/access_search.html", context)

@@ -29,6 +29,7 @@ from guanxi.analytics.reports import REPORTS, run_report
 from guanxi.analytics.tasks import refresh_analytics_now
 from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination
+from guanxi.core.access import recorded_export
 from guanxi.core.errors import field_error, require_perm
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customer_get
@@ -98,7 +99,14 @@ def report(request: HttpRequest, key: str, query: Query[ReportQuery]) -> Any:
     chosen, result = run_report(actor=actor, key=key, filters=form.filters())
     if query.format in ("csv", "xlsx"):
         header = [str(column.label) for column in chosen.columns]
-        return download(f"report-{key}", header, chosen.export_rows(result), query.format)
+        rows = recorded_export(
+            actor,
+            f"report:{key}",
+            chosen.export_rows(result),
+            request=request,
+            detail=request.GET.urlencode(),
+        )
+        return download(f"report-{key}", header, rows, query.format)
     page = Paginator(result.rows, query.page_size).get_page(query.page)
     period = form.filters().period
     return {

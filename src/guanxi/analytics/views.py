@@ -30,6 +30,7 @@ from guanxi.analytics.models import (
 from guanxi.analytics.reports import REPORTS, run_report
 from guanxi.analytics.risk import describe
 from guanxi.analytics.tasks import refresh_analytics_now
+from guanxi.core.access import recorded_export
 from guanxi.core.dates import PERIOD_CHOICES
 from guanxi.core.dictionary import DictionaryLookup
 from guanxi.customers.selectors import customer_get
@@ -87,7 +88,14 @@ def report(request: AuthedRequest, key: str) -> HttpResponseBase:
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         header = [str(column.label) for column in chosen.columns]
-        return download(f"report-{key}", header, chosen.export_rows(result), fmt)
+        rows = recorded_export(
+            request.user,
+            f"report:{key}",
+            chosen.export_rows(result),
+            request=request,
+            detail=request.GET.urlencode(),
+        )
+        return download(f"report-{key}", header, rows, fmt)
     page = Paginator(result.rows, REPORT_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.core.dates import day_start
 from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.forms import DateInput
-from guanxi.core.models import AuditEntry
+from guanxi.core.models import AccessEntry, AuditEntry
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -196,6 +196,31 @@ class AuditFilterSet(ScopedFilterSet):
     )
     action = django_filters.ChoiceFilter(
         label=_("Action"), choices=AuditEntry.Action.choices, empty_label=_("All actions")
+    )
+    date_from = DayFromFilter(label=_("From"), field_name="at", widget=DateInput)
+    date_to = DayToFilter(label=_("To"), field_name="at", widget=DateInput)
+
+    class Meta:
+        form = _AuditForm
+
+
+class AccessFilterSet(ScopedFilterSet):
+    """The read audit's search ("who saw"): its page and ``GET /api/v1/audit/reads``."""
+
+    q = SearchFilter(
+        "object_repr__icontains",
+        "object_id",
+        "model",
+        label=_("Record"),
+        widget=forms.TextInput(attrs={"placeholder": _("Name or id of the record")}),
+    )
+    actor = django_filters.ModelChoiceFilter(
+        label=_("Seen by"),
+        queryset=lambda request: get_user_model().objects.all(),
+        empty_label=_("Anyone"),
+    )
+    action = django_filters.ChoiceFilter(
+        label=_("Action"), choices=AccessEntry.Action.choices, empty_label=_("All actions")
     )
     date_from = DayFromFilter(label=_("From"), field_name="at", widget=DateInput)
     date_to = DayToFilter(label=_("To"), field_name="at", widget=DateInput)

@@ -88,6 +88,45 @@ class AuditEntry(models.Model):
         return [(field, values[0], values[1]) for field, values in self.changes.items()]
 
 
+class AccessEntry(models.Model):
+    """Who saw what (PIPL/GDPR): one customer, contact or 360 page opened, or one export, with
+    the time and the address. Kept ``ACCESS_LOG_DAYS`` days."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        EXPORT = "export", _("Exported")
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seen by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    model = models.CharField(_("record type"), max_length=100)
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("record"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    address = models.CharField(_("address"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("access entry")
+        verbose_name_plural = _("access entries")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["at"], name="access_at_idx"),
+            models.Index(fields=["actor", "at"], name="access_actor_idx"),
+            models.Index(fields=["model", "object_id", "at"], name="access_record_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.action} {self.model}:{self.object_id}"
+
+
 class DictCategory(BilingualLabelMixin, models.Model):
     """A list of values users pick from: customer levels, regions, industries…"""
 

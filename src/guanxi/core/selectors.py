@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import field_error, require_perm
-from guanxi.core.filters import AuditFilterSet, filtered
-from guanxi.core.models import AuditEntry, DictCategory, DictItem
+from guanxi.core.filters import AccessFilterSet, AuditFilterSet, filtered
+from guanxi.core.models import AccessEntry, AuditEntry, DictCategory, DictItem
 
 M = TypeVar("M", bound=Model)
 
@@ -54,6 +54,17 @@ def audit_filters(*, actor: Any, data: Mapping[str, Any] | None = None) -> Audit
 def audit_search(*, actor: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[AuditEntry]:
     """Entries of the whole audit trail matching ``filters``; a bad value is refused by name."""
     return filtered(audit_filters(actor=actor, data=filters))
+
+
+def access_filters(*, actor: Any, data: Mapping[str, Any] | None = None) -> AccessFilterSet:
+    """The read audit's FilterSet (administrators and anyone granted ``view_accessentry``)."""
+    require_perm(actor, "core.view_accessentry")
+    entries = AccessEntry.objects.select_related("actor")
+    return AccessFilterSet(data, actor=actor, queryset=entries)
+
+
+def access_search(*, actor: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[AccessEntry]:
+    return filtered(access_filters(actor=actor, data=filters))
 
 
 def audit_for_record(*, instance: object) -> QuerySet[AuditEntry]:

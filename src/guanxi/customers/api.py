@@ -19,6 +19,7 @@ from guanxi.api.pagination import (
     apply_ordering,
 )
 from guanxi.api.schemas import Input, model_values
+from guanxi.core.access import record_view
 from guanxi.core.errors import field_error, require_perm
 from guanxi.customers import selectors, services
 from guanxi.customers.filters import CustomerFilterSet
@@ -337,7 +338,9 @@ def customer_reassign(request: HttpRequest, payload: ReassignIn) -> dict[str, in
 
 @router.get("/customers/{customer_id}", response=CustomerOut, summary="One customer")
 def customer_detail(request: HttpRequest, customer_id: int) -> Customer:
-    return selectors.customer_get(actor=_actor(request), pk=customer_id)
+    customer = selectors.customer_get(actor=_actor(request), pk=customer_id)
+    record_view(_actor(request), customer, request)
+    return customer
 
 
 @router.patch(
@@ -455,6 +458,7 @@ def customer_profile(request: HttpRequest, customer_id: int) -> dict[str, Any]:
     """Profile, contacts, interactions, orders (and later modules' sections), one timeline."""
     actor = _actor(request)
     customer = selectors.customer_get(actor=actor, pk=customer_id)
+    record_view(actor, customer, request)
     view = customer_360(actor=actor, customer=customer)
     return {
         "id": customer.pk,

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from guanxi.core.access import record_view
 from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.selectors import audit_for_record
 from guanxi.customers import selectors, services
@@ -134,6 +135,7 @@ def customer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require("customers.view_customer")
 def customer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get(actor=request.user, pk=pk)
+    record_view(request.user, customer, request)
     view = customer_360(actor=request.user, customer=customer)
     context = {**view, "history": audit_for_record(instance=customer)[:20]}
     return render(request, "customers/customer_detail.html", context)
@@ -264,6 +266,8 @@ def contact_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @require("customers.change_contact")
 def contact_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get(actor=request.user, pk=pk)
+    if request.method == "GET":
+        record_view(request.user, contact, request)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.changed_data}

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from guanxi.accounts.models import User
 from guanxi.api.pagination import CappedPageNumberPagination
+from guanxi.core.access import recorded_export
 from guanxi.core.errors import require_perm
 from guanxi.transfer import selectors, services, uploads
 from guanxi.transfer.kinds import KINDS
@@ -149,4 +150,5 @@ def export(
     actor = _actor(request)
     services.check_export(actor, chosen)
     header, rows = chosen.export(actor, request.GET)
+    rows = recorded_export(actor, kind, rows, detail=request.GET.urlencode(), request=request)
     return download(kind, header, rows, format)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from guanxi.core.access import recorded_export
 from guanxi.transfer import selectors, services, uploads
 from guanxi.transfer.forms import ImportForm
 from guanxi.transfer.kinds import KINDS
@@ -80,4 +81,7 @@ def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
         back = request.headers.get("referer", "")
         safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
         return redirect(back if safe else "home")
+    rows = recorded_export(
+        request.user, kind, rows, detail=request.GET.urlencode(), request=request
+    )
     return download(kind, header, rows, request.GET.get("format", "csv"))

@@ -49,6 +49,7 @@ urlpatterns = [
         name="dict-item-delete",
     ),
     path("audit/", administration.audit_search, name="audit-search"),
+    path("audit/reads/", administration.access_search, name="audit-reads"),
     path("customers/", customers.customer_list, name="customer-list"),
     path("customers/new/", customers.customer_create, name="customer-create"),
     path("customers/reassign/", customers.customer_reassign, name="customer-reassign"),
