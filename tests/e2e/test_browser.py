@@ -75,6 +75,7 @@ def test_pages_render_at_each_width(browser, live_server, admin, language, viewp
         ("communication-targets", "/customers/communication-targets/"),
         ("tokens", "/account/tokens/"),
         ("audit", "/audit/"),
+        ("audit-reads", "/audit/reads/"),
     ]:
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 200, path
