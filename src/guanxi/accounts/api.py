@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from guanxi.accounts import selectors, services
+from guanxi.accounts import selectors, services, sessions
 from guanxi.accounts.filters import UserFilterSet
 from guanxi.accounts.models import Team, User
 from guanxi.accounts.signin import SignInLocked, sign_in
@@ -183,6 +183,29 @@ def me(request: HttpRequest) -> dict:
 def me_update(request: HttpRequest, payload: MeIn) -> dict:
     user = services.user_set_language(user=request.auth, language=payload.language)  # type: ignore[attr-defined]
     return _me(user)
+
+
+class SessionOut(Schema):
+    id: int
+    address: str
+    user_agent: str
+    created_at: datetime
+    last_seen_at: datetime
+
+
+@router.get(
+    "/me/sessions", response=list[SessionOut], summary="The browsers signed in to your account"
+)
+def my_sessions(request: HttpRequest) -> Any:
+    return list(sessions.session_list(actor=request.auth))  # type: ignore[attr-defined]
+
+
+@router.delete(
+    "/me/sessions/{session_id}", response={204: None}, summary="Sign one of your browsers out"
+)
+def my_session_revoke(request: HttpRequest, session_id: int) -> Status:
+    sessions.session_revoke(actor=request.auth, pk=session_id)  # type: ignore[attr-defined]
+    return Status(204, None)
 
 
 # --- Tokens ---------------------------------------------------------------------------------

@@ -17,3 +17,18 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class SessionSeenMiddleware:
+    """Keeps each signed-in browser's last activity for the user's list of sessions."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            from guanxi.accounts.sessions import touch
+
+            touch(request)
+        return self.get_response(request)

@@ -126,3 +126,29 @@ class ApiToken(models.Model):
         if self.is_expired:
             return "expired"
         return "active"
+
+
+class UserSession(models.Model):
+    """A browser where the user is signed in: listed on their account page, where they can
+    sign it out (``accounts.sessions``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="browser_sessions",
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    address = models.CharField(_("address"), max_length=64, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        ordering = ["-last_seen_at", "-id"]
+        indexes = [models.Index(fields=["user", "-last_seen_at"], name="usersession_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.address}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from guanxi.accounts import selectors, services
+from guanxi.accounts import selectors, services, sessions
 from guanxi.accounts.forms import (
     ApiTokenForm,
     SetPasswordForm,
@@ -201,3 +201,21 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("token-list")
+
+
+@require()
+def session_list(request: AuthedRequest) -> HttpResponse:
+    """Where you are signed in; sign any browser out."""
+    found = sessions.session_list(actor=request.user)
+    context = {"sessions": found, "current": request.session.session_key}
+    return render(request, "accounts/session_list.html", context)
+
+
+@require_POST
+@require()
+def session_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    revoked = sessions.session_revoke(actor=request.user, pk=pk)
+    if revoked.session_key == request.session.session_key:
+        return redirect("login")
+    messages.success(request, _("That browser was signed out."))
+    return redirect("session-list")
