@@ -74,6 +74,7 @@ def test_pages_render_at_each_width(browser, live_server, admin, language, viewp
         ("dictionary", "/dictionary/customer_level/"),
         ("communication-targets", "/customers/communication-targets/"),
         ("tokens", "/account/tokens/"),
+        ("sessions", "/account/sessions/"),
         ("audit", "/audit/"),
         ("audit-reads", "/audit/reads/"),
     ]:
