@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from guanxi.accounts.models import User
@@ -72,10 +71,10 @@ def _count_failure(username: str, address: str) -> None:
         ("account", username, account_limit),
         ("address", address, address_limit),
     ):
-        failures = count_hit(_key(f"{kind}-failures", value), window=lock_seconds)
-        if failures >= limit:
+        counter = _key(f"{kind}-failures", value)
+        if count_hit(counter, window=lock_seconds) >= limit:
             cache.set(_key(f"{kind}-lock", value), time.time() + lock_seconds, lock_seconds)
-            cache.delete(_key(f"{kind}-failures", value))
+            cache.delete(counter)
 
 
 def sign_in(request: HttpRequest | None, username: str, password: str) -> User | None:
@@ -101,7 +100,3 @@ def locked_for(username: str) -> int:
     """Seconds the account stays locked (0: it is not)."""
     until = cache.get(_key("account-lock", username))
     return max(0, math.ceil(until - time.time())) if until else 0
-
-
-def lock_message(error: SignInLocked) -> str:
-    return str(error) or _("Too many failed sign-ins.")

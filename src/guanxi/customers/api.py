@@ -338,8 +338,9 @@ def customer_reassign(request: HttpRequest, payload: ReassignIn) -> dict[str, in
 
 @router.get("/customers/{customer_id}", response=CustomerOut, summary="One customer")
 def customer_detail(request: HttpRequest, customer_id: int) -> Customer:
-    customer = selectors.customer_get(actor=_actor(request), pk=customer_id)
-    record_view(_actor(request), customer, request)
+    actor = _actor(request)
+    customer = selectors.customer_get(actor=actor, pk=customer_id)
+    record_view(actor, customer, request)
     return customer
 
 

@@ -375,7 +375,8 @@ def customer_status_set(
     return customer
 
 
-STATUS_CHUNK = 2000
+# Customers written per transaction by the nightly bulk moves (status, lifecycle stage).
+BULK_CHUNK = 2000
 
 
 def move_customers(rows: list[tuple[int, str, str, int]], field: str, value: str, now: Any) -> None:
@@ -407,8 +408,8 @@ def customers_status_bulk_set(*, customers: QuerySet[Customer], status: str) -> 
     moved = 0
     now = timezone.now()
     ids = list(customers.exclude(status=status).values_list("pk", flat=True).order_by("pk"))
-    for start in range(0, len(ids), STATUS_CHUNK):
-        chunk = ids[start : start + STATUS_CHUNK]
+    for start in range(0, len(ids), BULK_CHUNK):
+        chunk = ids[start : start + BULK_CHUNK]
         with transaction.atomic():
             rows = list(
                 Customer.objects.select_for_update()

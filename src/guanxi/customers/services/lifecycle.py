@@ -17,9 +17,13 @@ from guanxi.core.errors import field_error, require_perm, require_write
 from guanxi.core.validation import full_clean
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customer_for_update
-from guanxi.customers.services.customers import EditConflict, changes_since, move_customers
+from guanxi.customers.services.customers import (
+    BULK_CHUNK,
+    EditConflict,
+    changes_since,
+    move_customers,
+)
 
-CHUNK = 2000
 OVERRIDE_FIELDS = ["lifecycle_stage", "lifecycle_set_by", "lifecycle_set_at", "lifecycle_reason"]
 
 
@@ -38,8 +42,8 @@ def customers_lifecycle_derive(changes: Mapping[int, str]) -> int:
     now = timezone.now()
     for stage, ids in by_stage.items():
         ids.sort()
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
+        for start in range(0, len(ids), BULK_CHUNK):
+            chunk = ids[start : start + BULK_CHUNK]
             with transaction.atomic():
                 rows = list(
                     Customer.objects.select_for_update()
