@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "huey.contrib.djhuey",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "guanxi.core",
     "guanxi.accounts",
     "guanxi.customers",
@@ -89,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "guanxi.accounts.middleware.UserLanguageMiddleware",
     "guanxi.accounts.middleware.SessionSeenMiddleware",
+    "guanxi.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -214,6 +218,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "guanxi.accounts.validators.CharacterClassesValidator"},
+    {
+        "NAME": "guanxi.accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"remember": envint("PASSWORD_HISTORY", 5)},
+    },
 ]
 SESSION_COOKIE_AGE = envint("SESSION_AGE", 14 * 24 * 3600)
 # Sign-in throttling (guanxi.accounts.signin): wrong passwords before a lock, per account and
@@ -221,6 +230,11 @@ SESSION_COOKIE_AGE = envint("SESSION_AGE", 14 * 24 * 3600)
 SIGNIN_ACCOUNT_FAILURES = envint("SIGNIN_ACCOUNT_FAILURES", 5)
 SIGNIN_ADDRESS_FAILURES = envint("SIGNIN_ADDRESS_FAILURES", 20)
 SIGNIN_LOCK_MINUTES = envint("SIGNIN_LOCK_MINUTES", 15)
+# Two-factor sign-in (guanxi.accounts.twofactor): the name authenticator apps show. Wrong codes
+# count as failed sign-ins above, so django-otp's own per-device delay is off.
+OTP_TOTP_ISSUER = env("OTP_ISSUER", "Guanxi CRM")
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses).
 TRUSTED_PROXIES = [a.strip() for a in env("TRUSTED_PROXIES", "").split(",") if a.strip()]
 

@@ -75,6 +75,7 @@ def test_pages_render_at_each_width(browser, live_server, admin, language, viewp
         ("communication-targets", "/customers/communication-targets/"),
         ("tokens", "/account/tokens/"),
         ("sessions", "/account/sessions/"),
+        ("security", "/security/"),
         ("audit", "/audit/"),
         ("audit-reads", "/audit/reads/"),
     ]:

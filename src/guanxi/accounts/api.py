@@ -3,16 +3,16 @@
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from guanxi.accounts import selectors, services, sessions
+from guanxi.accounts import selectors, services, sessions, twofactor
 from guanxi.accounts.filters import UserFilterSet
 from guanxi.accounts.models import Team, User
-from guanxi.accounts.signin import SignInLocked, sign_in
+from guanxi.accounts.signin import SignInLocked, second_factor, sign_in
 from guanxi.api.auth import session_auth
 from guanxi.api.errors import problem
 from guanxi.api.filters import query_schema
@@ -107,6 +107,11 @@ class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     username: str | None = None
     password: str | None = None
+    otp: str | None = Field(
+        None,
+        description="With username and password, when two-factor sign-in is on: the app's "
+        "current 6-digit code or a recovery code",
+    )
     expires_at: datetime | None = None
 
 
@@ -208,7 +213,154 @@ def my_session_revoke(request: HttpRequest, session_id: int) -> Status:
     return Status(204, None)
 
 
+# --- Two-factor sign-in --------------------------------------------------------------------
+
+
+class TwoFactorOut(Schema):
+    enabled: bool
+    required: bool = Field(..., description="Whether your role must use two-factor sign-in")
+    recovery_codes_left: int
+
+
+class TwoFactorSecretOut(Schema):
+    secret: str = Field(..., description="The key to type into an authenticator app")
+    otpauth_url: str = Field(..., description="The same key as the otpauth:// link a QR holds")
+
+
+class CodeIn(Schema):
+    code: str = Field(..., description="The app's current 6-digit code")
+
+
+class RecoveryCodesOut(Schema):
+    recovery_codes: list[str] = Field(..., description="Single-use codes, shown this once")
+
+
+def _two_factor(user: User) -> dict:
+    return {
+        "enabled": twofactor.is_enrolled(user),
+        "required": twofactor.is_required(user),
+        "recovery_codes_left": twofactor.recovery_codes_left(user),
+    }
+
+
+@router.get("/me/two-factor", response=TwoFactorOut, summary="Your two-factor sign-in")
+def my_two_factor(request: HttpRequest) -> dict:
+    return _two_factor(request.auth)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/me/two-factor",
+    response={201: TwoFactorSecretOut},
+    summary="Start setting up two-factor sign-in: a new secret for your app",
+)
+def my_two_factor_start(request: HttpRequest) -> Status:
+    device = twofactor.enrol_start(user=request.auth)  # type: ignore[attr-defined]
+    return Status(201, {"secret": twofactor.secret(device), "otpauth_url": device.config_url})
+
+
+@router.post(
+    "/me/two-factor/confirm",
+    response=RecoveryCodesOut,
+    summary="Turn two-factor sign-in on with the app's first code",
+)
+def my_two_factor_confirm(request: HttpRequest, payload: CodeIn) -> dict:
+    codes = twofactor.enrol_confirm(user=request.auth, code=payload.code)  # type: ignore[attr-defined]
+    return {"recovery_codes": codes}
+
+
+@router.post(
+    "/me/two-factor/recovery-codes",
+    response=RecoveryCodesOut,
+    summary="Replace your recovery codes with ten new ones",
+)
+def my_recovery_codes(request: HttpRequest, payload: CodeIn) -> dict:
+    codes = twofactor.recovery_codes_renew(user=request.auth, code=payload.code)  # type: ignore[attr-defined]
+    return {"recovery_codes": codes}
+
+
+@router.post("/me/two-factor/disable", response={204: None}, summary="Turn two-factor sign-in off")
+def my_two_factor_disable(request: HttpRequest, payload: CodeIn) -> Status:
+    twofactor.disable(user=request.auth, code=payload.code)  # type: ignore[attr-defined]
+    return Status(204, None)
+
+
+class TwoFactorRoleOut(Schema):
+    role: str
+    label: str
+    required: bool
+    users: int = Field(..., description="Active users with this role")
+    enrolled: int = Field(..., description="Of them, how many have set up two-factor sign-in")
+
+
+class TwoFactorPolicyIn(Schema):
+    required_roles: list[str] = Field(
+        ..., description="The roles that must use two-factor sign-in; the others need not"
+    )
+
+
+@router.get(
+    "/security/two-factor",
+    response=list[TwoFactorRoleOut],
+    summary="Which roles must use two-factor sign-in (administrators)",
+)
+def two_factor_policy(request: HttpRequest) -> list:
+    require_perm(request.auth, services.MANAGE_USERS)  # type: ignore[attr-defined]
+    return twofactor.policy_table()
+
+
+@router.put(
+    "/security/two-factor",
+    response=list[TwoFactorRoleOut],
+    summary="Require two-factor sign-in for these roles (administrators)",
+)
+def two_factor_policy_set(request: HttpRequest, payload: TwoFactorPolicyIn) -> list:
+    twofactor.policy_set(actor=request.auth, roles=payload.required_roles)  # type: ignore[attr-defined]
+    return twofactor.policy_table()
+
+
 # --- Tokens ---------------------------------------------------------------------------------
+
+
+def _locked(error: SignInLocked) -> HttpResponse:
+    refused = problem(
+        429,
+        str(error),
+        kind="signin-locked",
+        errors=[{"field": "username", "message": str(error)}],
+    )
+    refused["Retry-After"] = str(error.seconds)
+    return refused
+
+
+def _second_factor_refusal(request: HttpRequest, user: User, otp: str | None) -> Any:
+    """None when the user may have a token; else the 401, 403 or 429 that says why not."""
+    if twofactor.is_enrolled(user):
+        if not (otp or "").strip():
+            message = _("Enter the 6-digit code from your authenticator app.")
+            return problem(
+                401, message, kind="otp-required", errors=[{"field": "otp", "message": message}]
+            )
+        try:
+            used = second_factor(request, user, otp or "")
+        except SignInLocked as error:
+            return _locked(error)
+        if used is None:
+            message = twofactor.invalid_code_message()
+            return problem(
+                401, message, kind="otp-invalid", errors=[{"field": "otp", "message": message}]
+            )
+    elif twofactor.is_required(user):
+        message = _(
+            "Your role requires two-factor sign-in. Set it up under Two-factor sign-in on "
+            "your account menu before creating API tokens."
+        )
+        return problem(
+            403,
+            message,
+            kind="otp-enrolment-required",
+            errors=[{"field": "otp", "message": message}],
+        )
+    return None
 
 
 @auth_router.post(
@@ -223,16 +375,12 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Any:
         try:
             user = sign_in(request, payload.username or "", payload.password or "")
         except SignInLocked as error:
-            refused = problem(
-                429,
-                str(error),
-                kind="signin-locked",
-                errors=[{"field": "username", "message": str(error)}],
-            )
-            refused["Retry-After"] = str(error.seconds)
-            return refused
+            return _locked(error)
         if user is None:
             raise AuthenticationError()
+        refused = _second_factor_refusal(request, user, payload.otp)
+        if refused is not None:
+            return refused
     else:
         user = session_auth(request)
         if user is None:
@@ -355,4 +503,16 @@ def user_reset_password(request: HttpRequest, user_id: int, payload: PasswordIn)
     actor = request.auth  # type: ignore[attr-defined]
     user = selectors.user_get(actor=actor, pk=user_id)
     services.user_reset_password(actor=actor, user=user, password=payload.password)
+    return Status(204, None)
+
+
+@router.delete(
+    "/users/{user_id}/two-factor",
+    response={204: None},
+    summary="Reset a user's two-factor sign-in, for a lost phone (administrators)",
+)
+def user_two_factor_reset(request: HttpRequest, user_id: int) -> Status:
+    actor = request.auth  # type: ignore[attr-defined]
+    user = selectors.user_get(actor=actor, pk=user_id)
+    twofactor.reset(actor=actor, user=user)
     return Status(204, None)

@@ -24,7 +24,9 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(
         label=_("Initial password"),
         widget=forms.PasswordInput(render_value=True),
-        help_text=_("At least 8 characters, not only digits, not a common password."),
+        help_text=_(
+            "At least 8 characters of two kinds (letters, digits, symbols), not a common password."
+        ),
     )
 
 
@@ -91,3 +93,25 @@ class SignInForm(AuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class CodeForm(forms.Form):
+    """The second step of signing in, and every two-factor change: a code from the app."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+        error_messages={"required": _("Enter the 6-digit code from your authenticator app.")},
+    )
+
+
+class TwoFactorPolicyForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles that must use two-factor sign-in"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.models import TimestampedModel
+from guanxi.core.models import SettingModel, TimestampedModel
 from guanxi.core.roles import Role
 
 
@@ -152,3 +152,37 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.address}"
+
+
+class TwoFactorPolicy(SettingModel):
+    """Whether the users of one role must sign in with a second factor; administrators set it
+    on Security (``accounts.twofactor``). A role with no row does not require it."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, unique=True)
+    required = models.BooleanField(_("two-factor sign-in required"), default=False)
+
+    class Meta:
+        verbose_name = _("two-factor policy")
+        verbose_name_plural = _("two-factor policies")
+        ordering = ["role"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.required}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's earlier passwords, so a new one cannot repeat them
+    (``validators.PasswordHistoryValidator``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="passwordhistory_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

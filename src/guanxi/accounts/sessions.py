@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts import twofactor
 from guanxi.accounts.models import User, UserSession
 from guanxi.core.ratelimit import client_address
 
@@ -35,6 +36,7 @@ def _signed_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: A
         },
     )
     session[SEEN_KEY] = timezone.now().timestamp()
+    twofactor.session_mark(request, user, verified=False)
 
 
 @receiver(user_logged_out)
@@ -52,6 +54,9 @@ def touch(request: HttpRequest) -> None:
     if seen is not None and now.timestamp() - seen < TOUCH_EVERY.total_seconds():
         return
     session[SEEN_KEY] = now.timestamp()
+    if session.get(twofactor.SESSION_KEY) != twofactor.VERIFIED:
+        # A role's policy may have changed since sign-in, or the user set it up elsewhere.
+        twofactor.session_mark(request, request.user, verified=False)  # type: ignore[arg-type]
     if session.session_key:
         UserSession.objects.filter(session_key=session.session_key).update(last_seen_at=now)
 

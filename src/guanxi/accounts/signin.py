@@ -91,6 +91,22 @@ def sign_in(request: HttpRequest | None, username: str, password: str) -> User |
     return user  # type: ignore[return-value]
 
 
+def second_factor(request: HttpRequest | None, user: User, code: str) -> str | None:
+    """Check the code a user with two-factor sign-in gives after their password: ``"totp"``,
+    ``"recovery"`` or None. Throttled and locked like a wrong password."""
+    from guanxi.accounts.twofactor import check_code
+
+    address = client_address(request)
+    _check_locks(user.username, address)
+    used = check_code(user, code)
+    if used is None:
+        _count_failure(user.username, address)
+        _check_locks(user.username, address)
+        return None
+    cache.delete(_key("account-failures", user.username))
+    return used
+
+
 def unlock(username: str) -> None:
     """Lift an account's lock (an administrator, after checking with its owner)."""
     cache.delete_many([_key("account-lock", username), _key("account-failures", username)])

@@ -59,6 +59,7 @@ NAVIGATION = [
 ADMIN_NAVIGATION = [
     ("user-list", _("Users"), "people", "accounts.view_user", {"user-"}),
     ("team-list", _("Teams"), "diagram-3", "accounts.view_team", {"team-"}),
+    ("security", _("Security"), "shield-lock", "accounts.manage_users", {"security"}),
     (
         "dictionary",
         _("Data dictionary"),

@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from guanxi.accounts import views as accounts
-from guanxi.accounts.forms import SignInForm
 from guanxi.administration import views as administration
 from guanxi.analytics import views as analytics
 from guanxi.catalog import views as catalog
@@ -16,20 +15,15 @@ from guanxi.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html",
-            redirect_authenticated_user=True,
-            authentication_form=SignInForm,
-        ),
-        name="login",
-    ),
+    path("login/", accounts.SignInView.as_view(), name="login"),
+    path("login/code/", accounts.signin_code, name="signin-code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set-language"),
     path("account/password/", views.password_change, name="password-change"),
     path("account/tokens/", accounts.token_list, name="token-list"),
     path("account/sessions/", accounts.session_list, name="session-list"),
+    path("account/two-factor/", accounts.two_factor, name="two-factor"),
+    path("security/", accounts.security, name="security"),
     path("account/sessions/<int:pk>/signout/", accounts.session_revoke, name="session-revoke"),
     path("account/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token-revoke"),
     path("users/", accounts.user_list, name="user-list"),
@@ -38,6 +32,11 @@ urlpatterns = [
     path("users/<int:pk>/edit/", accounts.user_edit, name="user-edit"),
     path("users/<int:pk>/password/", accounts.user_password, name="user-password"),
     path("users/<int:pk>/unlock/", accounts.user_unlock, name="user-unlock"),
+    path(
+        "users/<int:pk>/two-factor/reset/",
+        accounts.user_two_factor_reset,
+        name="user-two-factor-reset",
+    ),
     path("teams/", accounts.team_list, name="team-list"),
     path("teams/new/", accounts.team_create, name="team-create"),
     path("teams/<int:pk>/", accounts.team_detail, name="team-detail"),
