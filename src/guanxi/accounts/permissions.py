@@ -10,6 +10,9 @@ from guanxi.core.roles import Role
 
 VIEW_DICTIONARY = ("core.view_dictcategory", "core.view_dictitem")
 VIEW_PEOPLE = ("accounts.view_user", "accounts.view_team")
+# Personal data (mobiles, e-mails, individuals' addresses, bank accounts) unmasked; without it
+# they are masked and each reveal is recorded (``core.privacy``).
+VIEW_PERSONAL = "core.view_personal_data"
 VIEW_CUSTOMERS = (
     "customers.view_customer",
     "customers.view_contact",
@@ -94,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             *VIEW_DICTIONARY,
             *VIEW_PEOPLE,
             *VIEW_CUSTOMERS,
+            VIEW_PERSONAL,
             *KEEP_CUSTOMERS,
             *SUPERVISE_CUSTOMERS,
             *VIEW_SALES,
@@ -112,6 +116,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             *VIEW_DICTIONARY,
             *VIEW_CUSTOMERS,
+            VIEW_PERSONAL,
             *KEEP_CUSTOMERS,
             *VIEW_SALES,
             *SELL,
@@ -126,6 +131,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             *VIEW_DICTIONARY,
             *VIEW_CUSTOMERS,
+            VIEW_PERSONAL,
             "customers.add_interaction",
             "transfer.export_data",
             "sales.view_activity",
@@ -137,7 +143,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "analytics.manage_improvementplan",
         }
     ),
-    # Executives read everything and change nothing (see also ``core.roles.can_write``).
+    # Executives read everything and change nothing (see also ``core.roles.can_write``); they
+    # see personal data masked.
     Role.EXECUTIVE: frozenset(
         {
             *VIEW_DICTIONARY,

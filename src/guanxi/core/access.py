@@ -27,6 +27,21 @@ def record_view(actor: Any, instance: models.Model, request: HttpRequest | None 
     )
 
 
+def record_reveal(
+    actor: Any, instance: models.Model, fields: list[str], request: HttpRequest | None = None
+) -> None:
+    """``actor`` asked to see ``instance``'s masked personal ``fields``."""
+    AccessEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=AccessEntry.Action.REVEAL,
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        detail=", ".join(fields)[:500],
+        address=client_address(request) if request is not None else "",
+    )
+
+
 def recorded_export(
     actor: Any,
     kind: str,

@@ -89,11 +89,13 @@ class AuditEntry(models.Model):
 
 
 class AccessEntry(models.Model):
-    """Who saw what (PIPL/GDPR): one customer, contact or 360 page opened, or one export, with
-    the time and the address. Kept ``ACCESS_LOG_DAYS`` days."""
+    """Who saw what (PIPL/GDPR): one customer, contact or 360 page opened, masked personal data
+    revealed (``detail`` names the fields), or one export, with the time and the address.
+    Kept ``ACCESS_LOG_DAYS`` days."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")
+        REVEAL = "reveal", _("Revealed personal data")
         EXPORT = "export", _("Exported")
 
     at = models.DateTimeField(_("time"), default=timezone.now)
@@ -117,6 +119,7 @@ class AccessEntry(models.Model):
         verbose_name = _("access entry")
         verbose_name_plural = _("access entries")
         ordering = ["-at", "-id"]
+        permissions = [("view_personal_data", "Can see personal data unmasked")]
         indexes = [
             models.Index(fields=["at"], name="access_at_idx"),
             models.Index(fields=["actor", "at"], name="access_actor_idx"),

@@ -19,6 +19,7 @@ from guanxi.api.pagination import (
     apply_ordering,
 )
 from guanxi.api.schemas import Input, model_values
+from guanxi.core import privacy
 from guanxi.core.access import record_view
 from guanxi.core.errors import field_error, require_perm
 from guanxi.customers import selectors, services
@@ -78,6 +79,31 @@ class CustomerOut(ModelSchema):
     def resolve_tags(customer: Customer) -> list[str]:
         return sorted(tag.name for tag in customer.tags.all())
 
+    # Personal data as the caller may see it (``customers.privacy``).
+    masked: list[str] = Field(
+        [], description="Personal fields shown masked; POST /customers/{id}/reveal shows them"
+    )
+
+    @staticmethod
+    def resolve_masked(customer: Customer, context: Any) -> list[str]:
+        return privacy.masked_fields(context["request"].auth, customer)
+
+    @staticmethod
+    def resolve_phone(customer: Customer, context: Any) -> str:
+        return privacy.shown(context["request"].auth, customer, "phone")
+
+    @staticmethod
+    def resolve_email(customer: Customer, context: Any) -> str:
+        return privacy.shown(context["request"].auth, customer, "email")
+
+    @staticmethod
+    def resolve_address(customer: Customer, context: Any) -> str:
+        return privacy.shown(context["request"].auth, customer, "address")
+
+    @staticmethod
+    def resolve_bank_account(customer: Customer, context: Any) -> str:
+        return privacy.shown(context["request"].auth, customer, "bank_account")
+
 
 class CustomerFields(ModelSchema, Input):
     """The customer's own fields, each optional; the model's rules judge them."""
@@ -130,10 +156,31 @@ class MergeIn(Schema):
 
 class ContactOut(ModelSchema):
     customer: int = Field(..., alias="customer_id")
+    masked: list[str] = Field(
+        [], description="Personal fields shown masked; POST /contacts/{id}/reveal shows them"
+    )
 
     class Meta:
         model = Contact
         fields = ["id", *CONTACT_FIELDS, "is_primary"]
+
+    @staticmethod
+    def resolve_masked(contact: Contact, context: Any) -> list[str]:
+        return privacy.masked_fields(context["request"].auth, contact)
+
+    @staticmethod
+    def resolve_mobile(contact: Contact, context: Any) -> str:
+        return privacy.shown(context["request"].auth, contact, "mobile")
+
+    @staticmethod
+    def resolve_email(contact: Contact, context: Any) -> str:
+        return privacy.shown(context["request"].auth, contact, "email")
+
+
+class RevealIn(Schema):
+    fields: list[str] | None = Field(
+        None, description="The personal fields to show; all of them when left out"
+    )
 
 
 class ContactIn(ModelSchema, Input):
@@ -472,6 +519,28 @@ def customer_profile(request: HttpRequest, customer_id: int) -> dict[str, Any]:
 
 
 # --- Contacts and interactions -------------------------------------------------------------
+
+
+@router.post(
+    "/customers/{customer_id}/reveal",
+    response=dict[str, str],
+    summary="Show a customer's masked personal data (recorded in who saw)",
+)
+def customer_reveal(request: HttpRequest, customer_id: int, payload: RevealIn) -> dict[str, str]:
+    actor = _actor(request)
+    customer = selectors.customer_get(actor=actor, pk=customer_id)
+    return privacy.reveal(actor=actor, instance=customer, fields=payload.fields, request=request)
+
+
+@router.post(
+    "/contacts/{contact_id}/reveal",
+    response=dict[str, str],
+    summary="Show a contact's masked personal data (recorded in who saw)",
+)
+def contact_reveal(request: HttpRequest, contact_id: int, payload: RevealIn) -> dict[str, str]:
+    actor = _actor(request)
+    contact = selectors.contact_get(actor=actor, pk=contact_id)
+    return privacy.reveal(actor=actor, instance=contact, fields=payload.fields, request=request)
 
 
 @router.get("/customers/{customer_id}/contacts", response=list[ContactOut], summary="Contacts")

@@ -7,4 +7,4 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from guanxi.customers import profile  # noqa: F401  (registers the 360 sections)
+        from guanxi.customers import privacy, profile  # noqa: F401  (personal fields, 360)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts.models import User
 from guanxi.core.dictionary import DictionaryLookup
 from guanxi.core.models import AuditEntry
+from guanxi.core.privacy import masked_fields, shown
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import monthly_communications, monthly_targets
 
@@ -119,10 +120,13 @@ def build_profile(customer: Customer, actor: User, lookup: DictionaryLookup) -> 
         "account_manager": _user(customer.account_manager),
         "labels": labels,
         "scale": customer.get_scale_display(),
-        "phone": customer.phone,
-        "email": customer.email,
+        "phone": shown(actor, customer, "phone"),
+        "email": shown(actor, customer, "email"),
         "website": customer.website,
-        "address": customer.address,
+        "address": shown(actor, customer, "address"),
+        "bank_name": customer.bank_name,
+        "bank_account": shown(actor, customer, "bank_account"),
+        "masked": masked_fields(actor, customer),
         "tags": sorted(tag.name for tag in customer.tags.all()),
     }
 
@@ -135,9 +139,10 @@ def build_contacts(customer: Customer, actor: User, lookup: DictionaryLookup) ->
                 "id": c.pk,
                 "name": c.name,
                 "title": c.title,
-                "mobile": c.mobile,
+                "mobile": shown(actor, c, "mobile"),
                 "office_phone": c.office_phone,
-                "email": c.email,
+                "email": shown(actor, c, "email"),
+                "masked": masked_fields(actor, c),
                 "is_primary": c.is_primary,
             }
             for c in contacts

@@ -19,6 +19,7 @@ from guanxi.accounts.selectors import person_for
 from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination, PageNumberPagination, apply_ordering
 from guanxi.api.schemas import Input, model_values
+from guanxi.core import privacy
 from guanxi.core.dates import Period
 from guanxi.core.errors import field_error
 from guanxi.customers.models import Contact
@@ -113,9 +114,23 @@ class RequestOut(Schema):
     review: str
     version: int
 
+    masked: list[str] = Field([], description="Personal fields shown masked")
+
     @staticmethod
     def resolve_sla_state(obj: ServiceRequest) -> str:
         return obj.sla_state()
+
+    @staticmethod
+    def resolve_masked(obj: ServiceRequest, context: Any) -> list[str]:
+        return privacy.masked_fields(context["request"].auth, obj)
+
+    @staticmethod
+    def resolve_requester_phone(obj: ServiceRequest, context: Any) -> str:
+        return privacy.shown(context["request"].auth, obj, "requester_phone")
+
+    @staticmethod
+    def resolve_requester_email(obj: ServiceRequest, context: Any) -> str:
+        return privacy.shown(context["request"].auth, obj, "requester_email")
 
 
 class RequestIn(ModelSchema, Input):

@@ -7,4 +7,4 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Service")
 
     def ready(self) -> None:
-        from guanxi.service import profile  # noqa: F401  (service history in the 360 view)
+        from guanxi.service import privacy, profile  # noqa: F401  (personal fields, 360)

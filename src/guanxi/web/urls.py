@@ -51,6 +51,7 @@ urlpatterns = [
     ),
     path("audit/", administration.audit_search, name="audit-search"),
     path("audit/reads/", administration.access_search, name="audit-reads"),
+    path("personal/<slug:kind>/<int:pk>/reveal/", views.personal_reveal, name="personal-reveal"),
     path("customers/", customers.customer_list, name="customer-list"),
     path("customers/new/", customers.customer_create, name="customer-create"),
     path("customers/reassign/", customers.customer_reassign, name="customer-reassign"),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from guanxi.accounts import selectors as account_selectors
 from guanxi.accounts.services import user_set_language
 from guanxi.analytics import selectors as analytics_selectors
+from guanxi.core import privacy
 from guanxi.core.roles import data_scope
 from guanxi.service import selectors as service_selectors
 from guanxi.web.utils import AuthedRequest, require
@@ -61,3 +63,19 @@ def password_change(request: AuthedRequest) -> HttpResponse:
         messages.success(request, _("Your password was changed."))
         return HttpResponseRedirect("/")
     return render(request, "web/password_change.html", {"form": form})
+
+
+@require_POST
+@require()
+def personal_reveal(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    """One masked personal value shown in full (the *Show* button), recorded in who saw. The
+    record is loaded through its app's scoped selector: 404 for one the user may not see."""
+    field = request.GET.get("field", "")
+    instance = privacy.record_for(request.user, kind, pk)
+    try:
+        values = privacy.reveal(
+            actor=request.user, instance=instance, fields=[field], request=request
+        )
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
+    return render(request, "web/_revealed.html", {"field": field, "value": values[field]})

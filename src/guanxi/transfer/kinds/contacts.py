@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
+from guanxi.core.privacy import shown
 from guanxi.core.validation import clean_values
 from guanxi.core.validators import parse_date
 from guanxi.customers.models import CONTACT_FIELDS, Contact
@@ -116,8 +117,8 @@ def export_rows(actor: User) -> tuple[list[str], Iterator[list[Any]]]:
                 c.get_gender_display() if c.gender else "",
                 c.title,
                 c.office_phone,
-                c.mobile,
-                c.email,
+                shown(actor, c, "mobile"),
+                shown(actor, c, "email"),
                 c.birthday or "",
                 _("Yes") if c.is_primary else "",
                 c.notes,

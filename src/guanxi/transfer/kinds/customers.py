@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts.models import User
 from guanxi.core.dictionary import DictionaryLookup, dictionary_in_use
 from guanxi.core.fields import dictionary_fields
+from guanxi.core.privacy import shown
 from guanxi.core.validation import clean_values
 from guanxi.core.validators import parse_date
 from guanxi.customers.models import Customer
+from guanxi.customers.privacy import INDIVIDUAL_PERSONAL
 from guanxi.customers.selectors import customer_list
 from guanxi.customers.services.bulk import (
     CustomerChange,
@@ -312,6 +314,8 @@ def export_rows(
                     row.append(lookup.label(DICTIONARY_FIELDS[name], value) if value else "")
                 elif name in {"kind", "scale", "lifecycle_stage", "status"}:
                     row.append(getattr(customer, f"get_{name}_display")())
+                elif name in INDIVIDUAL_PERSONAL:
+                    row.append(shown(actor, customer, name))
                 else:
                     value = getattr(customer, name)
                     row.append("" if value is None else value)
