@@ -1,17 +1,19 @@
-"""The data dictionary and audit trail API."""
+"""The data dictionary, audit trail and personal data request API."""
 
 from datetime import datetime
+from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from guanxi.api.filters import query_schema
 from guanxi.api.pagination import PageNumberPagination, apply_ordering
-from guanxi.core import selectors, services
+from guanxi.core import selectors, services, subjects
 from guanxi.core.errors import require_perm
 from guanxi.core.filters import AccessFilterSet, AuditFilterSet
-from guanxi.core.models import AccessEntry, AuditEntry, DictCategory, DictItem
+from guanxi.core.models import AccessEntry, AuditEntry, DictCategory, DictItem, PrivacyRequest
+from guanxi.customers.privacy import find_people
 
 router = Router(tags=["dictionary"])
 
@@ -173,3 +175,119 @@ def audit_search(request: HttpRequest, filters: Query[AuditFilters]) -> object: 
 def access_search(request: HttpRequest, filters: Query[AccessFilters]) -> object:  # type: ignore[valid-type]
     values = filters.dict()  # type: ignore[attr-defined]
     return selectors.access_search(actor=request.auth, filters=values)  # type: ignore[attr-defined]
+
+
+# --- Personal data requests (PIPL/GDPR) -----------------------------------------------------
+
+privacy_router = Router(tags=["privacy"])
+
+
+class PersonOut(Schema):
+    kind: str = Field(..., description="contact or customer (an individual)")
+    id: int
+    name: str
+    customer: str
+
+
+class HoldingOut(Schema):
+    key: str
+    label: str
+    count: int
+    erasable: bool = Field(..., description="Erasing deletes these; otherwise they are anonymised")
+
+
+class SubjectOut(Schema):
+    kind: str
+    id: int
+    name: str
+    records: list[HoldingOut]
+
+
+class ForgetIn(Schema):
+    mode: Literal["anonymise", "erase"]
+    reason: str = Field(..., description="Why: the person's request and its date")
+
+
+class PrivacyRequestOut(Schema):
+    id: int
+    at: datetime
+    actor: int | None = Field(None, alias="actor_id")
+    action: str
+    subject_model: str
+    subject_id: str
+    reason: str
+    counts: dict[str, int]
+
+
+@privacy_router.get(
+    "/privacy/people",
+    response=list[PersonOut],
+    summary="Find a person by mobile, phone, e-mail or name (administrators)",
+)
+def privacy_people(request: HttpRequest, q: str) -> list:
+    require_perm(request.auth, subjects.MANAGE)  # type: ignore[attr-defined]
+    return find_people(actor=request.auth, q=q)  # type: ignore[attr-defined]
+
+
+def _subject(request: HttpRequest, kind: str, subject_id: int) -> subjects.Subject:
+    return subjects.subject_get(actor=request.auth, kind=kind, pk=subject_id)  # type: ignore[attr-defined]
+
+
+@privacy_router.get(
+    "/privacy/people/{kind}/{subject_id}",
+    response=SubjectOut,
+    summary="What Guanxi holds about one person",
+)
+def privacy_subject(request: HttpRequest, kind: str, subject_id: int) -> dict:
+    subject = _subject(request, kind, subject_id)
+    return {
+        "kind": kind,
+        "id": subject_id,
+        "name": subject.label,
+        "records": subjects.summary(subject),
+    }
+
+
+@privacy_router.get(
+    "/privacy/people/{kind}/{subject_id}/export",
+    response={200: None},
+    summary="A copy of everything held about one person: a ZIP of subject.json and CSVs",
+    openapi_extra={
+        "responses": {200: {"content": {"application/zip": {}}, "description": "The ZIP"}}
+    },
+)
+def privacy_export(request: HttpRequest, kind: str, subject_id: int) -> HttpResponse:
+    subject = _subject(request, kind, subject_id)
+    content = subjects.export_zip(actor=request.auth, subject=subject, request=request)  # type: ignore[attr-defined]
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="personal-data-{kind}-{subject_id}.zip"'
+    )
+    return response
+
+
+@privacy_router.post(
+    "/privacy/people/{kind}/{subject_id}/forget",
+    response=PrivacyRequestOut,
+    summary="Anonymise or erase one person's data (cannot be undone)",
+)
+def privacy_forget(
+    request: HttpRequest, kind: str, subject_id: int, payload: ForgetIn
+) -> PrivacyRequest:
+    subject = _subject(request, kind, subject_id)
+    return subjects.forget(
+        actor=request.auth,  # type: ignore[attr-defined]
+        subject=subject,
+        erase=payload.mode == "erase",
+        reason=payload.reason,
+    )
+
+
+@privacy_router.get(
+    "/privacy/requests",
+    response=list[PrivacyRequestOut],
+    summary="The data-subject requests carried out",
+)
+@paginate(PageNumberPagination)
+def privacy_requests(request: HttpRequest) -> object:
+    return subjects.request_list(actor=request.auth)  # type: ignore[attr-defined]

@@ -1,17 +1,19 @@
-"""The data dictionary pages and the audit trail search."""
+"""The data dictionary pages, the audit trail search and personal data requests."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from guanxi.administration.forms import DictItemForm
+from guanxi.administration.forms import DictItemForm, ForgetForm
 from guanxi.administration.tables import AccessTable, AuditTable
-from guanxi.core import selectors, services
+from guanxi.core import selectors, services, subjects
+from guanxi.customers.privacy import find_people
 from guanxi.web.utils import AuthedRequest, require, run_service
 
 
@@ -97,3 +99,69 @@ def access_search(request: AuthedRequest) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {"form": filterset.form, "table": table, "retention": settings.ACCESS_LOG_DAYS}
     return render(request, "administration/access_search.html", context)
+
+
+# --- Personal data requests (PIPL/GDPR) -----------------------------------------------------
+
+
+@require(subjects.MANAGE)
+def privacy_search(request: AuthedRequest) -> HttpResponse:
+    """Find a person by mobile, phone, e-mail or name; the requests carried out so far."""
+    q = request.GET.get("q", "").strip()
+    found = find_people(actor=request.user, q=q) if q else []
+    log = subjects.request_list(actor=request.user)[:50]
+    return render(
+        request, "administration/privacy_search.html", {"q": q, "found": found, "log": log}
+    )
+
+
+@require(subjects.MANAGE)
+def privacy_subject(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    """Everything held about one person, with the export and the anonymise / erase form."""
+    subject = _subject_or_404(request, kind, pk)
+    form = ForgetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        erase = form.cleaned_data["mode"] == "erase"
+        done = run_service(
+            form,
+            lambda: subjects.forget(
+                actor=request.user, subject=subject, erase=erase, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            count = sum(done.counts.values())
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s record was anonymised or erased. The request is logged below.",
+                    "%(count)s records were anonymised or erased. The request is logged below.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("privacy-search")
+    context = {
+        "subject": subject,
+        "kind": kind,
+        "holdings": subjects.summary(subject),
+        "form": form,
+    }
+    return render(request, "administration/privacy_subject.html", context)
+
+
+@require(subjects.MANAGE)
+def privacy_export(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    """The person's records as a ZIP: subject.json and one CSV per kind of record."""
+    subject = _subject_or_404(request, kind, pk)
+    content = subjects.export_zip(actor=request.user, subject=subject, request=request)
+    response = HttpResponse(content, content_type="application/zip")
+    filename = f"personal-data-{kind}-{pk}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _subject_or_404(request: AuthedRequest, kind: str, pk: int) -> subjects.Subject:
+    try:
+        return subjects.subject_get(actor=request.user, kind=kind, pk=pk)
+    except ValidationError as error:
+        raise Http404(" ".join(error.messages)) from error

@@ -12,6 +12,7 @@ from guanxi.api.errors import register_handlers
 with translation.override("en"):
     from guanxi.accounts.api import auth_router
     from guanxi.accounts.api import router as accounts_router
+    from guanxi.administration.api import privacy_router
     from guanxi.administration.api import router as administration_router
     from guanxi.analytics.api import router as analytics_router
     from guanxi.catalog.api import router as catalog_router
@@ -37,6 +38,7 @@ register_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/", accounts_router)
 api.add_router("/", administration_router)
+api.add_router("/", privacy_router)
 api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
 api.add_router("/", orders_router)

@@ -237,3 +237,41 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PrivacyRequest(models.Model):
+    """A data-subject request carried out (PIPL/GDPR): one person's records exported,
+    anonymised or erased. It names the record it started from and how many records of each
+    kind it touched, never the person's data, so it survives the erasure it records."""
+
+    class Action(models.TextChoices):
+        EXPORT = "export", _("Exported")
+        ANONYMISE = "anonymise", _("Anonymised")
+        ERASE = "erase", _("Erased")
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    subject_model = models.CharField(_("record type"), max_length=100)
+    subject_id = models.CharField(_("record id"), max_length=64)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    counts = models.JSONField(_("records"), default=dict)
+
+    class Meta:
+        verbose_name = _("privacy request")
+        verbose_name_plural = _("privacy requests")
+        ordering = ["-at", "-id"]
+        permissions = [
+            ("manage_personal_data", "Can find, export, anonymise and erase a person's data")
+        ]
+        indexes = [models.Index(fields=["at"], name="privacyrequest_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.subject_model}:{self.subject_id}"

@@ -28,6 +28,7 @@ from guanxi.customers.models import (
     CONTACT_FIELDS,
     CUSTOMER_FIELDS,
     INTERACTION_FIELDS,
+    Consent,
     Contact,
     Customer,
     Interaction,
@@ -640,3 +641,86 @@ def interaction_delete(request: HttpRequest, interaction_id: int) -> Status:
     interaction = selectors.interaction_get(actor=actor, pk=interaction_id)
     services.interaction_delete(actor=actor, interaction=interaction)
     return Status(204, None)
+
+
+# --- Consents -------------------------------------------------------------------------------
+
+
+class ConsentOut(ModelSchema):
+    customer: int = Field(..., alias="customer_id")
+    contact: int | None = Field(None, alias="contact_id")
+    recorded_by: int | None = Field(None, alias="recorded_by_id")
+
+    class Meta:
+        model = Consent
+        fields = ["id", "purpose", "granted", "source", "recorded_at", "note"]
+
+
+class ConsentIn(ModelSchema, Input):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "granted", "source", "note"]
+        fields_optional = ["note"]
+
+
+def _consents(actor: User, customer: Customer, contact: Contact | None) -> list[Consent]:
+    return list(selectors.consent_history(actor=actor, customer=customer, contact=contact))
+
+
+def _individual(actor: User, customer_id: int) -> Customer:
+    customer = selectors.customer_get(actor=actor, pk=customer_id)
+    if customer.kind != Customer.Kind.INDIVIDUAL:
+        raise field_error("customer", _("A company's consents are its contacts'."))
+    return customer
+
+
+@router.get(
+    "/contacts/{contact_id}/consents",
+    response=list[ConsentOut],
+    summary="A contact's consents, newest first (the first per purpose is in force)",
+)
+def contact_consents(request: HttpRequest, contact_id: int) -> list[Consent]:
+    actor = _actor(request)
+    contact = selectors.contact_get(actor=actor, pk=contact_id)
+    return _consents(actor, contact.customer, contact)
+
+
+@router.post(
+    "/contacts/{contact_id}/consents",
+    response={201: ConsentOut},
+    summary="Record a contact's consent or its withdrawal (granted: false)",
+)
+def contact_consent_record(request: HttpRequest, contact_id: int, payload: ConsentIn) -> Status:
+    actor = _actor(request)
+    contact = selectors.contact_get(actor=actor, pk=contact_id)
+    consent = services.consent_record(
+        actor=actor,
+        customer=contact.customer,
+        contact=contact,
+        **model_values(payload, Consent, partial=False),
+    )
+    return Status(201, consent)
+
+
+@router.get(
+    "/customers/{customer_id}/consents",
+    response=list[ConsentOut],
+    summary="An individual customer's own consents, newest first",
+)
+def customer_consents(request: HttpRequest, customer_id: int) -> list[Consent]:
+    actor = _actor(request)
+    return _consents(actor, _individual(actor, customer_id), None)
+
+
+@router.post(
+    "/customers/{customer_id}/consents",
+    response={201: ConsentOut},
+    summary="Record an individual customer's consent or its withdrawal",
+)
+def customer_consent_record(request: HttpRequest, customer_id: int, payload: ConsentIn) -> Status:
+    actor = _actor(request)
+    customer = _individual(actor, customer_id)
+    consent = services.consent_record(
+        actor=actor, customer=customer, **model_values(payload, Consent, partial=False)
+    )
+    return Status(201, consent)

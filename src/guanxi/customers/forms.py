@@ -11,6 +11,7 @@ from guanxi.core.forms import DateInput, DateTimeInput, ModelForm
 from guanxi.customers.models import (
     CUSTOMER_FIELDS,
     CommunicationTarget,
+    Consent,
     Contact,
     Customer,
     Interaction,
@@ -115,6 +116,13 @@ class ContactForm(ModelForm):
             "notes",
         ]
         widgets = {"birthday": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ConsentForm(ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "granted", "source", "note"]
+        labels = {"granted": _("Consent given (clear it to record a withdrawal)")}
 
 
 class InteractionForm(ModelForm):

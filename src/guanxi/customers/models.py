@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core import fields
@@ -344,3 +345,64 @@ class CommunicationTarget(SettingModel):
 
     def __str__(self) -> str:
         return f"{self.level}: {self.per_month}"
+
+
+class Consent(models.Model):
+    """One consent given or withdrawn by a contact or an individual customer, for one purpose
+    (PIPL art. 13–14, GDPR art. 7). Rows are never changed: the latest per purpose is in force,
+    the earlier ones are its history."""
+
+    class Purpose(models.TextChoices):
+        MARKETING_EMAIL = "marketing_email", _("Marketing by e-mail")
+        MARKETING_SMS = "marketing_sms", _("Marketing by SMS")
+        MARKETING_PHONE = "marketing_phone", _("Marketing by phone")
+        SURVEYS = "surveys", _("Satisfaction surveys")
+        PROFILING = "profiling", _("Analysis of purchases for offers")
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Web form")
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone call")
+        IN_PERSON = "in_person", _("In person")
+        CONTRACT = "contract", _("Contract")
+        IMPORT = "import", _("Import")
+        API = "api", _("API")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="consents"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consents",
+    )
+    purpose = fields.ChoiceField(_("purpose"), max_length=20, choices=Purpose.choices)
+    granted = models.BooleanField(_("granted"))
+    source = fields.ChoiceField(_("how it was given"), max_length=12, choices=Source.choices)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            models.Index(fields=["contact", "purpose", "-recorded_at"], name="consent_contact_idx"),
+            models.Index(
+                fields=["customer", "purpose", "-recorded_at"], name="consent_customer_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose}: {self.granted}"

@@ -22,6 +22,7 @@ from guanxi.customers.filters import CustomerFilterSet
 from guanxi.customers.models import (
     DEFAULT_MONTHLY_TARGET,
     CommunicationTarget,
+    Consent,
     Contact,
     Customer,
     Interaction,
@@ -212,3 +213,19 @@ def manager_choices(*, actor: User) -> QuerySet[User]:
         User.objects.filter(is_active=True), actor, owner_field="pk", team_field="team"
     )
     return users.filter(Q(role__in=MANAGER_ROLES) | Q(pk=actor.pk)).order_by("username")
+
+
+def consent_history(*, actor: User, customer: Customer, contact: Contact | None) -> Any:
+    """The consents of a contact (or of the individual customer itself, with no contact),
+    newest first. The caller loaded ``customer`` and ``contact`` through ``actor``'s scope."""
+    require_perm(actor, "customers.view_contact")
+    return Consent.objects.filter(customer=customer, contact=contact).select_related("recorded_by")
+
+
+def consent_state(consents: Any) -> dict[str, Any]:
+    """The consent in force for each purpose (the latest row), None where none was given."""
+    state: dict[str, Any] = {purpose: None for purpose in Consent.Purpose.values}
+    for consent in consents:
+        if state.get(consent.purpose) is None:
+            state[consent.purpose] = consent
+    return state

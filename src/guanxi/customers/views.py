@@ -1,8 +1,8 @@
 """Customer pages: the list, the form, the 360 view, contacts, interactions and merging."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,12 +16,14 @@ from guanxi.core.selectors import audit_for_record
 from guanxi.customers import selectors, services
 from guanxi.customers.forms import (
     CommunicationTargetsForm,
+    ConsentForm,
     ContactForm,
     CustomerForm,
     InteractionForm,
     MergeForm,
     ReassignForm,
 )
+from guanxi.customers.models import Contact, Customer
 from guanxi.customers.profile import customer_360
 from guanxi.customers.search import filter_search
 from guanxi.customers.tables import CustomerTable
@@ -367,3 +369,49 @@ def communication_targets(request: AuthedRequest) -> HttpResponse:
             return redirect("communication-targets")
     lines = [(row, form[row["level"]]) for row in rows]
     return render(request, "customers/communication_targets.html", {"form": form, "lines": lines})
+
+
+def _consents_page(
+    request: AuthedRequest, customer: Customer, contact: Contact | None, subject: Customer | Contact
+) -> HttpResponse:
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("customers.change_contact"):
+            raise PermissionDenied
+        if form.is_valid():
+            done = run_service(
+                form,
+                lambda: services.consent_record(
+                    actor=request.user, customer=customer, contact=contact, **form.cleaned_data
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("The consent was recorded."))
+                return redirect(request.path)
+    history = selectors.consent_history(actor=request.user, customer=customer, contact=contact)
+    context = {
+        "customer": customer,
+        "contact": contact,
+        "subject": subject,
+        "form": form,
+        "history": history[:100],
+        "state": selectors.consent_state(history),
+        "kind": "contact" if contact is not None else "customer",
+    }
+    return render(request, "customers/consents.html", context)
+
+
+@require("customers.view_contact")
+def contact_consents(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A contact's consents in force and their history; record a new one."""
+    contact = selectors.contact_get(actor=request.user, pk=pk)
+    return _consents_page(request, contact.customer, contact, contact)
+
+
+@require("customers.view_contact")
+def customer_consents(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An individual customer's own consents (a company's are its contacts')."""
+    customer = selectors.customer_get(actor=request.user, pk=pk)
+    if customer.kind != customer.Kind.INDIVIDUAL:
+        raise Http404(_("A company's consents are its contacts'."))
+    return _consents_page(request, customer, None, customer)

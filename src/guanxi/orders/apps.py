@@ -7,4 +7,4 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
-        from guanxi.orders import profile  # noqa: F401  (adds the orders section to the 360 view)
+        from guanxi.orders import privacy, profile  # noqa: F401  (a person's orders, 360)

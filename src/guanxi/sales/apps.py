@@ -7,4 +7,4 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self) -> None:
-        from guanxi.sales import profile  # noqa: F401  (opportunities and activities in the 360 view)
+        from guanxi.sales import privacy, profile  # noqa: F401  (a person's leads, 360)

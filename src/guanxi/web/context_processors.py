@@ -96,6 +96,13 @@ ADMIN_NAVIGATION = [
         {"analytics-settings", "analytics-refresh"},
     ),
     ("audit-search", _("Audit trail"), "clock-history", "core.view_auditentry", {"audit-"}),
+    (
+        "privacy-search",
+        _("Personal data requests"),
+        "person-lock",
+        "core.manage_personal_data",
+        {"privacy-"},
+    ),
 ]
 
 

@@ -51,6 +51,13 @@ urlpatterns = [
     ),
     path("audit/", administration.audit_search, name="audit-search"),
     path("audit/reads/", administration.access_search, name="audit-reads"),
+    path("privacy/", administration.privacy_search, name="privacy-search"),
+    path("privacy/<slug:kind>/<int:pk>/", administration.privacy_subject, name="privacy-subject"),
+    path(
+        "privacy/<slug:kind>/<int:pk>/export/",
+        administration.privacy_export,
+        name="privacy-export",
+    ),
     path("personal/<slug:kind>/<int:pk>/reveal/", views.personal_reveal, name="personal-reveal"),
     path("customers/", customers.customer_list, name="customer-list"),
     path("customers/new/", customers.customer_create, name="customer-create"),
@@ -67,6 +74,8 @@ urlpatterns = [
     path("customers/<int:pk>/merge/", customers.customer_merge, name="customer-merge"),
     path("customers/<int:pk>/contacts/new/", customers.contact_create, name="contact-create"),
     path("contacts/<int:pk>/edit/", customers.contact_edit, name="contact-edit"),
+    path("contacts/<int:pk>/consents/", customers.contact_consents, name="contact-consents"),
+    path("customers/<int:pk>/consents/", customers.customer_consents, name="customer-consents"),
     path("contacts/<int:pk>/delete/", customers.contact_delete, name="contact-delete"),
     path(
         "customers/<int:pk>/interactions/new/",

@@ -1,6 +1,7 @@
 """Every write to customers, contacts and interactions. Views, the API, imports and jobs call
 these, so each business rule lives in one place."""
 
+from guanxi.customers.services.consents import consent_record
 from guanxi.customers.services.contacts import (
     contact_create,
     contact_delete,
@@ -29,6 +30,7 @@ __all__ = [
     "DuplicateCustomer",
     "EditConflict",
     "communication_targets_set",
+    "consent_record",
     "contact_create",
     "contact_delete",
     "contact_update",
