@@ -76,6 +76,7 @@ def test_pages_render_at_each_width(browser, live_server, admin, language, viewp
         ("tokens", "/account/tokens/"),
         ("sessions", "/account/sessions/"),
         ("security", "/security/"),
+        ("privacy", "/privacy/"),
         ("audit", "/audit/"),
         ("audit-reads", "/audit/reads/"),
     ]:

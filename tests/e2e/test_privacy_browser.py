@@ -60,3 +60,43 @@ def test_an_executive_reveals_a_mobile(browser, live_server, person, language, v
     entry = AccessEntry.objects.get(action=AccessEntry.Action.REVEAL)
     assert (entry.actor.username, entry.detail) == ("boss", "mobile")
     context.close()
+
+
+@pytest.mark.parametrize(("language", "viewport"), [("zh-hans", "desktop"), ("en", "phone")])
+def test_an_administrator_finds_and_anonymises_a_person(  # type: ignore[no-untyped-def]
+    browser, live_server, person, language, viewport
+) -> None:
+    UserFactory(username="root", role=Role.ADMINISTRATOR)
+    context = browser.new_context(
+        locale="zh-CN" if language == "zh-hans" else "en-US", viewport=VIEWPORTS[viewport]
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "root")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    contact = person.contacts.get()
+    page.goto(f"{live_server.url}/contacts/{contact.pk}/consents/")
+    page.select_option("#consent-form select[name=purpose]", "marketing_sms")
+    page.select_option("#consent-form select[name=source]", "phone")
+    page.click("#consent-form button")
+    page.wait_for_selector("#consent-history .badge")
+    page.screenshot(path=SCREENSHOTS / f"consents-{language}-{viewport}.png", full_page=True)
+
+    page.goto(f"{live_server.url}/privacy/")
+    page.fill("#privacy-q", "13812341234")
+    page.click("#privacy-search button")
+    page.click("#privacy-found a")
+    assert (
+        page.locator('#privacy-holdings tr[data-key="customers.contact"] td').nth(1).inner_text()
+        == "1"
+    )
+    page.screenshot(path=SCREENSHOTS / f"privacy-subject-{language}-{viewport}.png", full_page=True)
+    page.fill("#forget-form input[name=reason]", "2026-12-06 phone request")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#forget-form button")
+    page.wait_for_url(f"{live_server.url}/privacy/")
+    assert page.locator("#privacy-log tbody tr").count() == 1
+    page.screenshot(path=SCREENSHOTS / f"privacy-log-{language}-{viewport}.png", full_page=True)
+    context.close()

@@ -374,7 +374,7 @@ def communication_targets(request: AuthedRequest) -> HttpResponse:
 def _consents_page(
     request: AuthedRequest, customer: Customer, contact: Contact | None, subject: Customer | Contact
 ) -> HttpResponse:
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(request.POST or None, initial={"granted": True})
     if request.method == "POST":
         if not request.user.has_perm("customers.change_contact"):
             raise PermissionDenied
