@@ -474,6 +474,9 @@ def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPat
             outcome=outcome or "",
             done=done if done is not None else activity.done_at is not None,
         )
+    elif not (values or assignee):
+        # Nothing to change is still a change request: refused to those who may not change it.
+        services.activity_update(actor=actor, activity=activity)
     return activity
 
 
