@@ -47,3 +47,13 @@ def test_a_person_outside_the_choices_is_named(people: People, url: str, field: 
                 "That choice is not one of the available choices.",
             }
         ]
+
+
+def test_an_id_list_too_large_is_refused_by_name(people: People) -> None:
+    response = bearer_for(people.rep_east).post(
+        "/api/v1/notifications/read", {"ids": [2**70]}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "ids.0"
+    # The transaction is intact: the next call works.
+    assert bearer_for(people.rep_east).get("/api/v1/notifications").status_code == 200

@@ -5,11 +5,15 @@ names, types and lengths are the model's; the rules behind them are the model's 
 the service's ``full_clean()``.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import models
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
+
+# An id as the database stores it (a 64-bit integer): a larger one is refused by name (422)
+# instead of reaching the database.
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class Input(Schema):

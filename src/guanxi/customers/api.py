@@ -18,7 +18,7 @@ from guanxi.api.pagination import (
     PageNumberPagination,
     apply_ordering,
 )
-from guanxi.api.schemas import Input, model_values
+from guanxi.api.schemas import Input, RecordId, model_values
 from guanxi.core import privacy
 from guanxi.core.access import record_view
 from guanxi.core.errors import field_error, require_perm
@@ -147,7 +147,7 @@ CustomerQuery = query_schema(
 
 
 class ReassignIn(Schema):
-    customers: list[int] = Field(..., min_length=1, max_length=1000)
+    customers: list[RecordId] = Field(..., min_length=1, max_length=1000)
     account_manager: int
 
 

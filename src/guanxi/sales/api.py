@@ -16,7 +16,7 @@ from guanxi.accounts.selectors import person_for
 from guanxi.api.errors import problem
 from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination, PageNumberPagination, apply_ordering
-from guanxi.api.schemas import Input, model_values
+from guanxi.api.schemas import Input, RecordId, model_values
 from guanxi.core.dates import Period
 from guanxi.core.errors import field_error, require_perm
 from guanxi.core.models import Notification
@@ -502,7 +502,7 @@ class NotificationOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = Field(None, description="Leave out to mark all read.")
+    ids: list[RecordId] | None = Field(None, description="Leave out to mark all read.")
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="My notifications")
