@@ -13,7 +13,12 @@ from guanxi.core.models import AccessEntry
 from guanxi.core.privacy import mask
 from guanxi.customers.models import Customer
 from tests.conftest import Book, People, bearer_for, client_for, post
-from tests.factories import ContactFactory, CustomerFactory, ServiceRequestFactory
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    OpportunityFactory,
+    ServiceRequestFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +211,23 @@ class TestExports:
     def test_a_rep_exports_the_real_values(self, people: People, person: Customer) -> None:
         contacts = export(bearer_for(people.rep_east), "contacts")
         assert MOBILE in contacts[1]
+
+
+def test_a_leads_contact_is_masked_for_an_executive(people: People) -> None:
+    lead = OpportunityFactory(contact_phone="13600002222", contact_email="lead@example.com")
+    page = client_for(people.executive).get(f"/opportunities/{lead.pk}/").content.decode()
+    assert "136****2222" in page and "13600002222" not in page
+    body = bearer_for(people.executive).get(f"/api/v1/opportunities/{lead.pk}").json()
+    assert (body["contact_phone"], body["contact_email"], body["masked"]) == (
+        "136****2222",
+        "l***@example.com",
+        ["contact_phone", "contact_email"],
+    )
+    shown = client_for(people.executive).post(
+        f"/personal/opportunity/{lead.pk}/reveal/?field=contact_phone"
+    )
+    assert "13600002222" in shown.content.decode()
+    assert (
+        bearer_for(people.admin).get(f"/api/v1/opportunities/{lead.pk}").json()["contact_phone"]
+        == "13600002222"
+    )

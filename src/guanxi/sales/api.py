@@ -17,6 +17,7 @@ from guanxi.api.errors import problem
 from guanxi.api.filters import query_schema
 from guanxi.api.pagination import CappedPageNumberPagination, PageNumberPagination, apply_ordering
 from guanxi.api.schemas import Input, RecordId, model_values
+from guanxi.core import privacy
 from guanxi.core.dates import Period
 from guanxi.core.errors import field_error, require_perm
 from guanxi.core.models import Notification
@@ -79,6 +80,19 @@ class OpportunityOut(Schema):
     customer_id: int | None
     possible_duplicate: int | None = Field(None, alias="possible_duplicate_id")
     version: int
+    masked: list[str] = Field([], description="Personal fields shown masked")
+
+    @staticmethod
+    def resolve_masked(obj: Opportunity, context: Any) -> list[str]:
+        return privacy.masked_fields(context["request"].auth, obj)
+
+    @staticmethod
+    def resolve_contact_phone(obj: Opportunity, context: Any) -> str:
+        return privacy.shown(context["request"].auth, obj, "contact_phone")
+
+    @staticmethod
+    def resolve_contact_email(obj: Opportunity, context: Any) -> str:
+        return privacy.shown(context["request"].auth, obj, "contact_email")
 
 
 class OpportunityIn(ModelSchema, Input):

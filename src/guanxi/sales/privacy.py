@@ -1,12 +1,20 @@
-"""What the pipeline holds about a person (``core.subjects``): opportunities with them as the
-contact, or with their phone or e-mail as a lead's."""
+"""The pipeline's personal data: a lead's contact phone and e-mail masked (``core.privacy``),
+and the opportunities with a person as the contact, or with their phone or e-mail as a lead's
+(``core.subjects``)."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
-from guanxi.core import subjects
+from guanxi.core import privacy, subjects
 from guanxi.core.subjects import Holding, Subject
+from guanxi.sales import selectors
 from guanxi.sales.models import Opportunity
+
+privacy.register(
+    Opportunity,
+    {"contact_phone": "phone", "contact_email": "email"},
+    get=lambda actor, pk: selectors.opportunity_get(actor=actor, pk=pk),
+)
 
 
 def opportunity_holdings(subject: Subject) -> list[Holding]:
