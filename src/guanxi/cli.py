@@ -53,7 +53,8 @@ def _create_admin(username: str, password: str, email: str) -> Any:
     password = password or os.environ.get("GUANXI_ADMIN_PASSWORD", "")
     generated = not password
     if generated:
-        password = secrets.token_urlsafe(12)
+        # Four groups joined by hyphens: always two kinds of character, 96 random bits.
+        password = "-".join(secrets.token_hex(3) for _ in range(4))
     user = user_create(
         actor=None, username=username, password=password, email=email, role=Role.ADMINISTRATOR
     )
